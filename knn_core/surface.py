@@ -1,0 +1,510 @@
+"""Decision surfaces and neighbour grids over a 2-D plot area.
+
+Everything here asks the fitted model's own engine for neighbours and votes
+(:meth:`KNNClassifier.vote <knn_core.models.KNNClassifier.vote>`,
+:meth:`~knn_core.models.KNNClassifier.kneighbors` and the vote helpers of
+:mod:`knn_core.neighbors`), so a shaded region, a hover preview and a prediction can never
+disagree about ties.
+
+Grid convention
+---------------
+A grid over ``x_range`` x ``y_range`` with ``resolution = (nx, ny)`` has the cell centres
+``xs = np.linspace(*x_range, nx)`` and ``ys = np.linspace(*y_range, ny)`` (both ends included).
+Arrays over the grid have shape ``(ny, nx)``: entry ``[i, j]`` belongs to the point
+``(xs[j], ys[i])``, so row ``i`` runs along x at height ``ys[i]`` (the layout Plotly's
+``Heatmap(x=xs, y=ys, z=...)`` and ``np.meshgrid(xs, ys)`` use). Flattened, cell ``(i, j)`` is
+query ``i * nx + j``.
+
+Three entry points:
+
+* :func:`decision_surface` - the predicted label (and the winning share) of every cell.
+* :func:`neighbor_grid` - a :class:`NeighborGrid` that keeps the ``k_max`` nearest neighbours of
+  every cell, so that moving a k slider (or switching the vote weights) only re-counts votes.
+* :func:`hover_lookup` - the neighbour indices and the predicted class of every cell, the table a
+  browser looks the hover preview up in.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from knn_core._validation import check_fitted, check_n_neighbors, check_weights
+from knn_core.neighbors import neighbor_weights, resolve_vote, tally
+
+__all__ = [
+    "GridVote",
+    "HoverLookup",
+    "NeighborGrid",
+    "decision_surface",
+    "grid_axes",
+    "hover_lookup",
+    "neighbor_grid",
+]
+
+#: Upper bound on grid cells per axis (a 2,000 x 2,000 grid is already far finer than a screen).
+MAX_RESOLUTION = 2000
+#: Cells x neighbours handled per engine call, to bound memory on fine grids with large k.
+_CHUNK_ENTRIES = 2_000_000
+
+
+# --------------------------------------------------------------------------------------------
+# Validation and grid helpers
+# --------------------------------------------------------------------------------------------
+def _check_range(value, name):
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"Expected {name} to be a pair (low, high) of numbers, but got {name} = {value!r}"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"Expected {name} to be finite, but got {name} = ({low!r}, {high!r})")
+    if not low < high:
+        raise ValueError(f"Expected {name} with low < high, but got {name} = ({low!r}, {high!r})")
+    return low, high
+
+
+def _check_count(value, name):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"Expected {name} to be an integer in [2, {MAX_RESOLUTION}], but got "
+            f"{name} = {value!r} of type {type(value).__name__}"
+        )
+    value = int(value)
+    if not 2 <= value <= MAX_RESOLUTION:
+        raise ValueError(
+            f"Expected {name} to be an integer in [2, {MAX_RESOLUTION}], but got {name} = {value}"
+        )
+    return value
+
+
+def _check_resolution(resolution):
+    if isinstance(resolution, tuple | list | np.ndarray):
+        if len(resolution) != 2:
+            raise ValueError(
+                "Expected resolution to be an int or a pair (nx, ny), but got "
+                f"resolution = {resolution!r}"
+            )
+        return (
+            _check_count(resolution[0], "resolution[0] (nx)"),
+            _check_count(resolution[1], "resolution[1] (ny)"),
+        )
+    n = _check_count(resolution, "resolution")
+    return n, n
+
+
+def grid_axes(x_range, y_range, resolution=200):
+    """Return the cell-centre coordinates ``(xs, ys)`` of a grid over a plot area.
+
+    Parameters
+    ----------
+    x_range, y_range : pair of float
+        ``(low, high)`` of each axis, ``low < high``; both ends are cell centres.
+    resolution : int or pair of int, default=200
+        Cells per axis, or ``(nx, ny)``; each between 2 and :data:`MAX_RESOLUTION`.
+
+    Returns
+    -------
+    xs : ndarray of shape (nx,)
+    ys : ndarray of shape (ny,)
+
+    Examples
+    --------
+    >>> xs, ys = grid_axes((0, 1), (0, 2), (3, 2))
+    >>> xs.tolist(), ys.tolist()
+    ([0.0, 0.5, 1.0], [0.0, 2.0])
+    """
+    x0, x1 = _check_range(x_range, "x_range")
+    y0, y1 = _check_range(y_range, "y_range")
+    nx, ny = _check_resolution(resolution)
+    return np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
+
+
+def _grid_queries(xs, ys):
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _check_2d_model(model):
+    check_fitted(model)
+    n_features = getattr(model, "n_features_in_", None)
+    if n_features != 2:
+        raise ValueError(
+            "Expected a model fitted on 2 features (a surface is drawn over a plane), but "
+            f"the model was fitted on n_features_in_ = {n_features}"
+        )
+
+
+def _chunks(n_rows, k):
+    step = max(1, _CHUNK_ENTRIES // max(1, k))
+    return [slice(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+
+
+def _winning_share(scores, winner):
+    total = scores.sum(axis=-1)
+    won = np.take_along_axis(scores, winner[..., None], axis=-1)[..., 0]
+    return won / total
+
+
+# --------------------------------------------------------------------------------------------
+# decision_surface
+# --------------------------------------------------------------------------------------------
+def decision_surface(model, x_range, y_range, resolution=200, *, return_confidence=False):
+    """Predict every cell of a grid over a 2-D plot area.
+
+    The grid cells go through the model's own vote (:meth:`KNNClassifier.vote`), so each cell
+    gets exactly the label ``model.predict`` gives that point, ties included.
+
+    Parameters
+    ----------
+    model : KNNClassifier
+        A classifier fitted on 2 features.
+    x_range, y_range : pair of float
+        ``(low, high)`` of each axis, ``low < high``; both ends are cell centres.
+    resolution : int or pair of int, default=200
+        Cells per axis, or ``(nx, ny)``.
+    return_confidence : bool, default=False
+        Also return the winning share of every cell.
+
+    Returns
+    -------
+    xs : ndarray of shape (nx,)
+        x of the cell centres, ``np.linspace(*x_range, nx)``.
+    ys : ndarray of shape (ny,)
+        y of the cell centres, ``np.linspace(*y_range, ny)``.
+    labels : ndarray of shape (ny, nx)
+        ``labels[i, j]`` is the predicted label (an element of ``model.classes_``) at
+        ``(xs[j], ys[i])``.
+    confidence : ndarray of shape (ny, nx), optional
+        The winning class's share of the votes (or of the summed weights with
+        ``weights="distance"``), the maximum of ``predict_proba``: 1 where the neighbours agree,
+        ``1 / n_classes`` at worst. Only returned with ``return_confidence=True``.
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(1).fit([[0, 0], [4, 0]], ["red", "blue"])
+    >>> xs, ys, labels = decision_surface(model, (0, 4), (0, 1), (5, 2))
+    >>> xs.tolist()
+    [0.0, 1.0, 2.0, 3.0, 4.0]
+    >>> labels.tolist()
+    [['red', 'red', 'red', 'blue', 'blue'], ['red', 'red', 'red', 'blue', 'blue']]
+
+    ``x = 2`` is equally far from both points: the lower training index (red) is nearer first.
+    """
+    xs, ys = grid_axes(x_range, y_range, resolution)
+    _check_2d_model(model)
+    Q = _grid_queries(xs, ys)
+    winner = np.empty(len(Q), dtype=np.intp)
+    share = np.empty(len(Q)) if return_confidence else None
+    for part in _chunks(len(Q), int(model.n_neighbors)):
+        vote = model.vote(Q[part])
+        winner[part] = vote.winner
+        if return_confidence:
+            share[part] = _winning_share(vote.scores, vote.winner)
+    shape = (len(ys), len(xs))
+    labels = model.classes_[winner].reshape(shape)
+    if return_confidence:
+        return xs, ys, labels, share.reshape(shape)
+    return xs, ys, labels
+
+
+# --------------------------------------------------------------------------------------------
+# NeighborGrid
+# --------------------------------------------------------------------------------------------
+class GridVote(NamedTuple):
+    """The vote of every grid cell at one k (a tuple: ``codes, confidence, tied``)."""
+
+    #: ``(ny, nx)`` intp: the winning class code of each cell, an index into ``classes``.
+    codes: np.ndarray
+    #: ``(ny, nx)`` float: the winning share of the votes (or of the summed weights).
+    confidence: np.ndarray
+    #: ``(ny, nx)`` bool: True where more than one class shared the top of the vote.
+    tied: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class HoverLookup:
+    """The hover table: the k neighbours and the predicted class of every grid cell.
+
+    A browser maps the pointer at ``(x, y)`` to the nearest cell centre (see :meth:`cell`) and
+    draws ``neighbors[i, j]`` and ``prediction[i, j]``: it computes no distance and counts no
+    vote.
+
+    Attributes
+    ----------
+    xs : ndarray of shape (nx,)
+        x of the cell centres.
+    ys : ndarray of shape (ny,)
+        y of the cell centres.
+    neighbors : ndarray of shape (ny, nx, k)
+        Training indices of the k nearest neighbours of each cell centre, nearest first
+        (equal distances: lower index first). int32, or int64 past 2**31 - 1 training rows.
+    prediction : ndarray of shape (ny, nx)
+        The predicted class *code* of each cell, an index into ``classes`` (small integers,
+        cheap to send to a browser and to map to colours).
+    classes : ndarray of shape (n_classes,)
+        The model's ``classes_``.
+    k : int
+        Number of neighbours per cell.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    neighbors: np.ndarray
+    prediction: np.ndarray
+    classes: np.ndarray
+    k: int
+
+    @property
+    def labels(self):
+        """``(ny, nx)`` predicted labels, ``classes[prediction]``."""
+        return self.classes[self.prediction]
+
+    def cell(self, x, y):
+        """Return the grid cell ``(i, j)`` nearest to the point ``(x, y)`` (clipped to the grid).
+
+        This is the lookup rule a browser should copy:
+        ``j = clip(round((x - xs[0]) / dx), 0, nx - 1)`` with ``dx = xs[1] - xs[0]``, and the
+        same for ``i`` along y.
+
+        Parameters
+        ----------
+        x, y : float
+            A point in data coordinates.
+
+        Returns
+        -------
+        i, j : int
+            Row (along y) and column (along x) of the nearest cell centre.
+        """
+        dx = self.xs[1] - self.xs[0]
+        dy = self.ys[1] - self.ys[0]
+        j = int(np.clip(np.rint((x - self.xs[0]) / dx), 0, len(self.xs) - 1))
+        i = int(np.clip(np.rint((y - self.ys[0]) / dy), 0, len(self.ys) - 1))
+        return i, j
+
+
+class NeighborGrid:
+    """The ``k_max`` nearest neighbours of every cell of a grid, searched once.
+
+    Build it with :func:`neighbor_grid`. Any ``k <= k_max`` (and either vote weighting) is then
+    answered by re-counting the kept neighbours' votes, without a new neighbour search: the
+    k nearest neighbours are the first k of the ``k_max`` nearest, because the engine's order
+    is deterministic (ascending distance, equal distances by lower training index).
+
+    Attributes
+    ----------
+    xs : ndarray of shape (nx,)
+        x of the cell centres.
+    ys : ndarray of shape (ny,)
+        y of the cell centres.
+    k_max : int
+        Neighbours kept per cell.
+    classes : ndarray of shape (n_classes,)
+        The model's ``classes_``.
+    weights : str
+        The model's vote weighting, used when :meth:`surface` is not given one.
+    dist : ndarray of shape (ny * nx, k_max)
+        Distances to the kept neighbours, ascending along each row.
+    ind : ndarray of shape (ny * nx, k_max)
+        Training indices of the kept neighbours.
+    codes : ndarray of shape (ny * nx, k_max)
+        Class codes of the kept neighbours.
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> X = [[0, 0], [1, 0], [3, 0], [4, 0]]
+    >>> model = KNNClassifier(3).fit(X, [0, 0, 1, 1])
+    >>> grid = neighbor_grid(model, (0, 4), (0, 1), (5, 2), k_max=3)
+    >>> grid.surface(1).codes[0].tolist()
+    [0, 0, 0, 1, 1]
+    >>> grid.surface(3).codes[0].tolist()
+    [0, 0, 0, 1, 1]
+    >>> grid.hover(2).neighbors[0, 2].tolist()  # x = 2 is equally far from points 1 and 2
+    [1, 2]
+    """
+
+    def __init__(self, xs, ys, dist, ind, codes, classes, weights, k_max):
+        self.xs = xs
+        self.ys = ys
+        self.dist = dist
+        self.ind = ind
+        self.codes = codes
+        self.classes = classes
+        self.weights = weights
+        self.k_max = k_max
+
+    @property
+    def shape(self):
+        """``(ny, nx)``, the shape of every per-cell array."""
+        return len(self.ys), len(self.xs)
+
+    def _check_k(self, k):
+        k = check_n_neighbors(k, np.iinfo(np.int64).max, name="k")  # an integer >= 1
+        if k > self.k_max:
+            raise ValueError(
+                f"Expected k <= k_max (the neighbours kept per cell), but k_max = {self.k_max}, "
+                f"k = {k}; build the grid with a larger k_max"
+            )
+        return k
+
+    def surface(self, k, *, weights=None):
+        """Re-vote every cell with its ``k`` nearest kept neighbours.
+
+        Parameters
+        ----------
+        k : int
+            Number of neighbours that vote, ``1 <= k <= k_max``.
+        weights : {"uniform", "distance"}, optional
+            Vote weighting; by default the model's.
+
+        Returns
+        -------
+        GridVote
+            ``(codes, confidence, tied)``, each of shape ``(ny, nx)``: the winning class code
+            (an index into ``classes``), its share of the vote, and whether the vote tied
+            (broken by :data:`knn_core.neighbors.TIE_RULE`).
+
+        Examples
+        --------
+        >>> from knn_core.models import KNNClassifier
+        >>> model = KNNClassifier(2).fit([[0, 0], [2, 0]], ["a", "b"])
+        >>> vote = neighbor_grid(model, (0, 2), (0, 1), (3, 2), k_max=2).surface(2)
+        >>> vote.codes[0].tolist(), vote.tied[0].tolist()
+        ([0, 0, 0], [True, True, True])
+        """
+        k = self._check_k(k)
+        weights = self.weights if weights is None else check_weights(weights)
+        n_classes = len(self.classes)
+        winner = np.empty(len(self.dist), dtype=np.intp)
+        share = np.empty(len(self.dist))
+        tied = np.empty(len(self.dist), dtype=bool)
+        for part in _chunks(len(self.dist), k):
+            dist = self.dist[part, :k]
+            scores = tally(self.codes[part, :k], neighbor_weights(dist, weights), n_classes)
+            winner[part], tied[part] = resolve_vote(scores)
+            share[part] = _winning_share(scores, winner[part])
+        shape = self.shape
+        return GridVote(winner.reshape(shape), share.reshape(shape), tied.reshape(shape))
+
+    def labels(self, k, *, weights=None):
+        """Return the ``(ny, nx)`` predicted labels at ``k``, ``classes[surface(k).codes]``.
+
+        Parameters
+        ----------
+        k : int
+            Number of neighbours that vote, ``1 <= k <= k_max``.
+        weights : {"uniform", "distance"}, optional
+            Vote weighting; by default the model's.
+
+        Returns
+        -------
+        ndarray of shape (ny, nx)
+        """
+        return self.classes[self.surface(k, weights=weights).codes]
+
+    def hover(self, k, *, weights=None):
+        """Return the hover table at ``k``: neighbour indices and predicted code of every cell.
+
+        Parameters
+        ----------
+        k : int
+            Number of neighbours per cell, ``1 <= k <= k_max``.
+        weights : {"uniform", "distance"}, optional
+            Vote weighting of the prediction; by default the model's.
+
+        Returns
+        -------
+        HoverLookup
+        """
+        k = self._check_k(k)
+        ny, nx = self.shape
+        neighbors = np.ascontiguousarray(self.ind[:, :k]).reshape(ny, nx, k)
+        prediction = self.surface(k, weights=weights).codes
+        return HoverLookup(self.xs, self.ys, neighbors, prediction, self.classes, k)
+
+
+def neighbor_grid(model, x_range, y_range, resolution=200, k_max=None):
+    """Search the ``k_max`` nearest neighbours of every cell of a grid, once.
+
+    Parameters
+    ----------
+    model : KNNClassifier
+        A classifier fitted on 2 features. Its metric is used for the search and its
+        ``weights`` become the grid's default vote weighting; its ``n_neighbors`` does not
+        limit ``k_max``.
+    x_range, y_range : pair of float
+        ``(low, high)`` of each axis, ``low < high``; both ends are cell centres.
+    resolution : int or pair of int, default=200
+        Cells per axis, or ``(nx, ny)``.
+    k_max : int, optional
+        Neighbours to keep per cell, ``1 <= k_max <= n_samples``; by default the model's
+        ``n_neighbors``.
+
+    Returns
+    -------
+    NeighborGrid
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(1).fit([[0, 0], [1, 1], [2, 0]], [0, 1, 0])
+    >>> grid = neighbor_grid(model, (0, 2), (0, 1), 20, k_max=3)
+    >>> grid.dist.shape, grid.shape
+    ((400, 3), (20, 20))
+    """
+    xs, ys = grid_axes(x_range, y_range, resolution)
+    _check_2d_model(model)
+    n_samples = int(model.n_samples_fit_)
+    k_max = int(model.n_neighbors) if k_max is None else k_max
+    k_max = check_n_neighbors(k_max, n_samples, name="k_max")
+    Q = _grid_queries(xs, ys)
+    index_dtype = np.int32 if n_samples < np.iinfo(np.int32).max else np.intp
+    dist = np.empty((len(Q), k_max))
+    ind = np.empty((len(Q), k_max), dtype=index_dtype)
+    for part in _chunks(len(Q), k_max):
+        dist[part], ind[part] = model.kneighbors(Q[part], n_neighbors=k_max)
+    codes = np.asarray(model._y_codes)[ind]
+    return NeighborGrid(xs, ys, dist, ind, codes, model.classes_, model.weights, k_max)
+
+
+def hover_lookup(model, x_range, y_range, resolution=100):
+    """Return the hover table of a fitted model: every cell's neighbours and predicted code.
+
+    One vectorised neighbour search over the grid at the model's ``n_neighbors`` (through
+    :func:`neighbor_grid`), then the model's vote.
+
+    Parameters
+    ----------
+    model : KNNClassifier
+        A classifier fitted on 2 features.
+    x_range, y_range : pair of float
+        ``(low, high)`` of each axis, ``low < high``; both ends are cell centres.
+    resolution : int or pair of int, default=100
+        Cells per axis, or ``(nx, ny)``.
+
+    Returns
+    -------
+    HoverLookup
+        ``xs, ys, neighbors (ny, nx, k), prediction (ny, nx)`` (class codes), ``classes``, ``k``.
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(1).fit([[0, 0], [4, 0]], ["red", "blue"])
+    >>> lookup = hover_lookup(model, (0, 4), (0, 1), (5, 2))
+    >>> lookup.neighbors.shape, lookup.prediction[0].tolist()
+    ((2, 5, 1), [1, 1, 1, 0, 0])
+    >>> lookup.labels[0].tolist()
+    ['red', 'red', 'red', 'blue', 'blue']
+    >>> lookup.cell(3.2, 0.9)
+    (1, 3)
+    """
+    grid = neighbor_grid(model, x_range, y_range, resolution, k_max=model.n_neighbors)
+    return grid.hover(grid.k_max)
