@@ -1,0 +1,48 @@
+"""Cached calls into ``knn_core``, keyed on hashable scalars.
+
+Streamlit reruns a page on every interaction; these wrappers make a rerun that only moved the
+query cost almost nothing. Data and fitted models are cached as resources (they are only read,
+never changed), so no copy is made per rerun.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from knn_core.datasets import make_dataset
+from knn_core.geometry import plot_bounds
+from knn_core.models import KNNClassifier
+from knn_core.surface import neighbor_grid
+
+#: Grid of the shaded decision regions (cells per side).
+REGION_RESOLUTION = 160
+#: Grid of the hover preview lookup (cells per side).
+HOVER_RESOLUTION = 100
+#: The neighbour grid keeps this many neighbours per cell, so k up to it only re-votes.
+GRID_K_MAX = 50
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def dataset(name: str, n_samples: int, noise: float, seed: int, n_classes: int):
+    """Return ``(X, y, bounds)`` of a built-in data set; ``bounds`` are the plot ranges."""
+    X, y = make_dataset(name, n_samples, noise, seed, n_classes=n_classes)
+    return X, y, plot_bounds(X)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def model(data_key: tuple, k: int, metric: str, p: float, weights: str) -> KNNClassifier:
+    """Return a classifier fitted on the data set named by ``data_key``."""
+    X, y, _ = dataset(*data_key)
+    return KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def grid(data_key: tuple, metric: str, p: float, weights: str, resolution: int, k_max: int):
+    """Return the neighbour grid over the plot area, searched once at ``k_max``.
+
+    Any ``k <= k_max`` is then answered by a re-vote, without a new neighbour search.
+    """
+    X, y, bounds = dataset(*data_key)
+    k_max = min(k_max, len(X))
+    fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(X, y)
+    return neighbor_grid(fitted, bounds[0], bounds[1], resolution, k_max)

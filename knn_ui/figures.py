@@ -1,0 +1,293 @@
+"""Figure builders: arrays in, ``plotly.graph_objects.Figure`` out.
+
+No Streamlit calls and no KNN maths here: every number drawn was computed by ``knn_core``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from knn_ui.style import FONT, NEIGHBOR_RING, SPOKE, class_color, class_symbol, tint
+
+__all__ = [
+    "Neighbourhood",
+    "Regions",
+    "base_layout",
+    "plain",
+    "playground_figure",
+    "vote_bar",
+]
+
+
+@dataclass(frozen=True)
+class Regions:
+    """A decision surface to shade: class codes and winning share on a grid."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    codes: np.ndarray  # (len(ys), len(xs)) class codes
+    confidence: np.ndarray  # (len(ys), len(xs)) winning share in [1/C, 1]
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """One query, its prediction, its kept neighbours and the metric ball through the k-th."""
+
+    query: tuple[float, float]
+    prediction_code: int
+    prediction_name: str
+    neighbor_index: np.ndarray  # (k,) training indices, nearest first
+    outline: tuple[np.ndarray, np.ndarray]  # closed outline at the k-th distance
+    metric_label: str
+
+
+def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
+    """Return the shared layout: fixed ranges, equal scaling, no drag-zoom, readable fonts."""
+    # constrain="domain": equal scaling shrinks the plot area instead of widening a range, so
+    # the visible area is exactly the one the hover grid covers.
+    yaxis = dict(
+        range=list(y_range), fixedrange=True, zeroline=False, title="x₂", constrain="domain"
+    )
+    if equal_axes:
+        yaxis.update(scaleanchor="x", scaleratio=1)
+    return dict(
+        height=height,
+        margin=dict(l=50, r=10, t=20, b=45),
+        font=dict(family=FONT, size=14),
+        xaxis=dict(
+            range=list(x_range), fixedrange=True, zeroline=False, title="x₁", constrain="domain"
+        ),
+        yaxis=yaxis,
+        dragmode=False,
+        # Point tooltips would cover the live neighbour preview drawn by the canvas.
+        hovermode=False,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02),
+    )
+
+
+def _regions_trace(regions: Regions, n_classes: int) -> go.Heatmap:
+    # One heatmap: z = class code + intensity, so each class owns the colour band
+    # [code, code + 1) from a light tint (a close vote) to a stronger tint (a unanimous one).
+    lowest = 1.0 / n_classes
+    intensity = np.clip((regions.confidence - lowest) / max(1.0 - lowest, 1e-12), 0.0, 1.0)
+    z = (regions.codes + 0.999 * intensity).astype(np.float32)  # half the bytes per rerun
+    # Plotly needs the colour scale to run from exactly 0 to exactly 1.
+    scale = []
+    for c in range(n_classes):
+        scale.append([c / n_classes, tint(class_color(c), 0.10)])
+        end = 1.0 if c == n_classes - 1 else (c + 0.999) / n_classes
+        scale.append([end, tint(class_color(c), 0.45)])
+    return go.Heatmap(
+        x=regions.xs,
+        y=regions.ys,
+        z=z,
+        zmin=0,
+        zmax=n_classes,
+        colorscale=scale,
+        showscale=False,
+        hoverinfo="skip",
+        zsmooth=False,
+        name="decision regions",
+    )
+
+
+def plain(text: str) -> str:
+    """Return ``text`` with the characters Plotly would read as markup escaped.
+
+    Plotly renders a small subset of HTML (``<b>``, ``<br>``...) in names and titles; class
+    names from a user's CSV file must show exactly as typed.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _class_traces(X, codes, names: Sequence[str], *, size=10) -> list[go.Scatter]:
+    traces = []
+    for c, name in enumerate(names):
+        mask = codes == c
+        traces.append(
+            go.Scatter(
+                x=X[mask, 0],
+                y=X[mask, 1],
+                mode="markers",
+                name=plain(name),
+                marker=dict(
+                    color=class_color(c),
+                    symbol=class_symbol(c),
+                    size=size,
+                    line=dict(color="white", width=1),
+                ),
+            )
+        )
+    return traces
+
+
+def playground_figure(
+    X,
+    codes,
+    names: Sequence[str],
+    *,
+    x_range,
+    y_range,
+    neighbourhood: Neighbourhood | None = None,
+    regions: Regions | None = None,
+    height=560,
+) -> go.Figure:
+    """Draw the training points, the decision regions and one query with its neighbours.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+        Training points.
+    codes : ndarray of shape (n_samples,)
+        Class code of each point, an index into ``names``.
+    names : sequence of str
+        Display name of each class.
+    x_range, y_range : tuple of float
+        Fixed axis ranges (the hover grid and the click mapping depend on them).
+    neighbourhood : Neighbourhood, optional
+        The query to draw: a star in the predicted colour, rings on its neighbours, spokes and
+        the metric ball out to the k-th neighbour.
+    regions : Regions, optional
+        Decision regions, shaded by predicted class, stronger where the vote is more unanimous.
+    height : int, default=560
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    X = np.asarray(X, dtype=float)
+    codes = np.asarray(codes)
+    fig = go.Figure()
+    if regions is not None:
+        fig.add_trace(_regions_trace(regions, len(names)))
+    if neighbourhood is not None:
+        ox, oy = neighbourhood.outline
+        fig.add_trace(
+            go.Scatter(
+                x=ox,
+                y=oy,
+                mode="lines",
+                line=dict(color=SPOKE, width=1.5, dash="dash"),
+                fill="toself",
+                fillcolor="rgba(80,80,80,0.06)",
+                name=f"neighbourhood: {neighbourhood.metric_label}",
+                hoverinfo="skip",
+            )
+        )
+        qx, qy = neighbourhood.query
+        nb = X[neighbourhood.neighbor_index]
+        sx = np.column_stack([np.full(len(nb), qx), nb[:, 0], np.full(len(nb), np.nan)]).ravel()
+        sy = np.column_stack([np.full(len(nb), qy), nb[:, 1], np.full(len(nb), np.nan)]).ravel()
+        fig.add_trace(
+            go.Scatter(
+                x=sx,
+                y=sy,
+                mode="lines",
+                line=dict(color=SPOKE, width=1.5),
+                name="distance to each neighbour",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    for trace in _class_traces(X, codes, names):
+        fig.add_trace(trace)
+    if neighbourhood is not None:
+        nb = X[neighbourhood.neighbor_index]
+        fig.add_trace(
+            go.Scatter(
+                x=nb[:, 0],
+                y=nb[:, 1],
+                mode="markers+text",
+                text=[str(r + 1) for r in range(len(nb))],
+                textposition="top right",
+                textfont=dict(size=12, color=NEIGHBOR_RING),
+                marker=dict(
+                    symbol="circle-open",
+                    size=22,
+                    color=NEIGHBOR_RING,
+                    line=dict(width=2.5, color=NEIGHBOR_RING),
+                ),
+                name=f"{len(nb)} nearest",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[qx],
+                y=[qy],
+                mode="markers",
+                marker=dict(
+                    symbol="star",
+                    size=24,
+                    color=class_color(neighbourhood.prediction_code),
+                    line=dict(color="black", width=1.5),
+                ),
+                name=f"query → {plain(neighbourhood.prediction_name)}",
+            )
+        )
+    fig.update_layout(**base_layout(x_range, y_range, height=height))
+    return fig
+
+
+def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, height=240):
+    """Bar chart of the vote: one bar per class, the winner outlined.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Display name of each class.
+    tally : array-like of shape (n_classes,)
+        Votes per class (summed weights when ``weighted``).
+    winner_code : int
+        The class that won (after the tie rule).
+    weighted : bool, default=False
+        Whether the tally holds summed distance weights rather than counts.
+    height : int, default=240
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    tally = np.asarray(tally, dtype=float)
+    labels = [f"{v:.2f}" if weighted else f"{v:.0f}" for v in tally]
+    fig = go.Figure(
+        go.Bar(
+            x=[plain(n) for n in names],
+            y=tally,
+            text=labels,
+            textposition="outside",
+            marker=dict(
+                color=[class_color(c) for c in range(len(names))],
+                line=dict(
+                    color=["black" if c == winner_code else "white" for c in range(len(names))],
+                    width=[3 if c == winner_code else 0 for c in range(len(names))],
+                ),
+            ),
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    top = float(tally.max()) if len(tally) else 1.0
+    fig.update_layout(
+        height=height,
+        margin=dict(l=40, r=10, t=30, b=30),
+        font=dict(family=FONT, size=14),
+        yaxis=dict(
+            title="summed weight" if weighted else "votes",
+            range=[0, top * 1.25 + 1e-9],
+            fixedrange=True,
+            dtick=None if weighted else 1,
+        ),
+        xaxis=dict(fixedrange=True),
+        plot_bgcolor="white",
+        showlegend=False,
+        title=dict(text="The vote", x=0, font=dict(size=15)),
+    )
+    return fig

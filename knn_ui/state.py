@@ -1,0 +1,234 @@
+"""Page state: one frozen dataclass per page, read from widgets that are bound to the URL.
+
+Every control is a Streamlit widget created with ``bind="query-params"``, so the address bar
+always holds the view and a copied link reproduces it. Streamlit drops malformed or
+out-of-range values in a link and falls back to the default. Widget keys double as
+query-parameter names, so they are short and stable: they are part of every link a teacher has
+ever shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from knn_core.datasets import DATASETS
+
+# Option labels double as the values written into share links (Streamlit binds a selectbox to
+# the URL by its label), so they are short single words.
+METRIC_LABELS = {
+    "euclidean": "Euclidean",
+    "manhattan": "Manhattan",
+    "chebyshev": "Chebyshev",
+    "minkowski": "Minkowski",
+}
+METRIC_SHAPES = {
+    "euclidean": "circle",
+    "manhattan": "diamond",
+    "chebyshev": "square",
+    "minkowski": "rounded square",
+}
+WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
+DATASET_LABELS = {
+    "blobs": "Blobs",
+    "moons": "Moons",
+    "circles": "Circles",
+    "xor": "XOR",
+    "spiral": "Spiral",
+    "uniform": "Uniform",
+}
+MAX_POINTS = 1000
+
+
+@dataclass(frozen=True)
+class PlaygroundParams:
+    """Everything that defines one Playground view (and so one share link)."""
+
+    dataset: str = "blobs"
+    n_samples: int = 50
+    noise: float = 0.3
+    n_classes: int = 2
+    seed: int = 0
+    k: int = 3
+    metric: str = "euclidean"
+    p: float = 3.0
+    weights: str = "uniform"
+    regions: bool = True
+    qx: float = 3.0
+    qy: float = 3.0
+
+
+_DEFAULT = PlaygroundParams()
+
+
+def _new_sample() -> None:
+    st.session_state["seed"] = int(st.session_state.get("seed", 0)) + 1
+
+
+def _forget_query() -> None:
+    # A new data set lives elsewhere on the plane: the page re-centres the query on it.
+    for key in ("qx", "qy"):
+        st.session_state.pop(key, None)
+
+
+def data_controls() -> tuple[str, int, float, int, int]:
+    """Draw the data set controls in the sidebar; return (dataset, n, noise, n_classes, seed)."""
+    st.sidebar.header("Data")
+    names = list(DATASETS)
+    dataset = st.sidebar.selectbox(
+        "Data set",
+        names,
+        index=names.index(_DEFAULT.dataset),
+        format_func=lambda name: DATASET_LABELS.get(name, name),
+        key="data",
+        bind="query-params",
+        on_change=_forget_query,
+        help="The tutorial's two blobs come first; the others show shapes KNN handles well "
+        "(moons, spiral) and one with no structure at all (uniform).",
+    )
+    st.sidebar.caption(f"{DATASETS[dataset].title}: {DATASETS[dataset].description}")
+    n_samples = st.sidebar.slider(
+        "Number of points",
+        10,
+        MAX_POINTS,
+        _DEFAULT.n_samples,
+        step=10,
+        key="n",
+        bind="query-params",
+    )
+    noise = st.sidebar.slider(
+        "Noise", 0.0, 1.0, _DEFAULT.noise, step=0.05, key="noise", bind="query-params"
+    )
+    n_classes = _DEFAULT.n_classes
+    if DATASETS[dataset].supports_n_classes:
+        n_classes = st.sidebar.slider(
+            "Classes", 2, 5, _DEFAULT.n_classes, key="classes", bind="query-params"
+        )
+    seed = st.sidebar.number_input(
+        "Seed",
+        min_value=0,
+        max_value=1_000_000,
+        step=1,
+        key="seed",
+        bind="query-params",
+        help="The same seed always draws the same points, so a shared link shows the same data.",
+    )
+    st.sidebar.button(
+        "New sample", on_click=_new_sample, help="Draw a new random sample (seed + 1)."
+    )
+    return dataset, int(n_samples), float(noise), int(n_classes), int(seed)
+
+
+def model_controls(n_samples: int) -> tuple[int, str, float, str]:
+    """Draw k, metric and weights in the sidebar; return (k, metric, p, weights).
+
+    ``k`` is kept within ``1..n_samples``: when the data shrinks below the chosen k, k is lowered
+    and the user is told why, instead of an error.
+    """
+    st.sidebar.header("Model")
+    k_now = st.session_state.get("k")
+    if k_now is not None and k_now > n_samples:
+        st.session_state["k"] = n_samples
+        st.sidebar.info(f"k was lowered to {n_samples}: there are only {n_samples} points.")
+    k = st.sidebar.slider(
+        "k (number of neighbours)",
+        1,
+        n_samples,
+        min(_DEFAULT.k, n_samples),
+        key="k",
+        bind="query-params",
+        help="How many of the closest training points vote. Small k follows every point; "
+        "large k smooths the regions. With two classes an odd k can never tie.",
+    )
+    metric = st.sidebar.selectbox(
+        "Distance",
+        list(METRIC_LABELS),
+        format_func=METRIC_LABELS.get,
+        key="metric",
+        bind="query-params",
+        help="How distance is measured. The neighbourhood drawn around the query has the "
+        "metric's own shape: a circle (Euclidean), a diamond (Manhattan: |dx| + |dy|), a square "
+        "(Chebyshev: the larger of |dx|, |dy|).",
+    )
+    p = _DEFAULT.p
+    if metric == "minkowski":
+        p = st.sidebar.slider(
+            "Minkowski p", 1.0, 10.0, _DEFAULT.p, step=0.5, key="p", bind="query-params"
+        )
+    weights = st.sidebar.radio(
+        "Votes",
+        list(WEIGHT_LABELS),
+        format_func=WEIGHT_LABELS.get,
+        key="weights",
+        bind="query-params",
+        horizontal=True,
+        help="Uniform: one vote per neighbour. Distance: each vote weighs 1 / distance, so "
+        "closer neighbours count more.",
+    )
+    return int(k), str(metric), float(p), str(weights)
+
+
+def query_controls(container, default: tuple[float, float], bounds) -> tuple[float, float]:
+    """Draw the two number inputs of the query point; return its coordinates.
+
+    A click on the plot sets the same session-state keys (see :func:`place_query`), so the
+    inputs always show where the query is.
+    """
+    st.session_state.setdefault("qx", round(float(default[0]), 2))
+    st.session_state.setdefault("qy", round(float(default[1]), 2))
+    left, right = container.columns(2)
+    (x_lo, x_hi), (y_lo, y_hi) = bounds
+    qx = left.number_input(
+        "Query x₁", step=0.1, format="%.2f", key="qx", bind="query-params",
+        help=f"Type a value, or click on the plot. The plot shows {x_lo:.1f} to {x_hi:.1f}.",
+    )  # fmt: skip
+    qy = right.number_input(
+        "Query x₂", step=0.1, format="%.2f", key="qy", bind="query-params",
+        help=f"Type a value, or click on the plot. The plot shows {y_lo:.1f} to {y_hi:.1f}.",
+    )  # fmt: skip
+    return float(qx), float(qy)
+
+
+def place_query(x: float, y: float) -> None:
+    """Move the query to ``(x, y)``; call from a click callback, before the inputs are drawn."""
+    st.session_state["qx"] = round(float(x), 2)
+    st.session_state["qy"] = round(float(y), 2)
+
+
+def regions_control() -> bool:
+    """Draw the decision-regions toggle; return whether regions are shown."""
+    st.sidebar.header("Display")
+    return bool(
+        st.sidebar.toggle(
+            "Decision regions",
+            value=_DEFAULT.regions,
+            key="regions",
+            bind="query-params",
+            help="Shade the plane by the class KNN would predict there; the stronger the "
+            "colour, the more unanimous the vote.",
+        )
+    )
+
+
+def playground_params() -> PlaygroundParams:
+    """Draw every Playground sidebar control and return the view as one dataclass.
+
+    The query point is not included until the page knows where the data lies; see
+    :func:`query_controls`.
+    """
+    dataset, n_samples, noise, n_classes, seed = data_controls()
+    k, metric, p, weights = model_controls(n_samples)
+    regions = regions_control()
+    return PlaygroundParams(
+        dataset=dataset,
+        n_samples=n_samples,
+        noise=noise,
+        n_classes=n_classes,
+        seed=seed,
+        k=k,
+        metric=metric,
+        p=p,
+        weights=weights,
+        regions=regions,
+    )

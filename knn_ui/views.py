@@ -1,0 +1,73 @@
+"""Small Streamlit views shared by pages: the vote panel, the neighbour table, explanations.
+
+They only display what ``knn_core`` computed (a :class:`knn_core.trace.QueryTrace`); user text
+is always passed as plain text, never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from knn_ui import figures
+
+
+def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
+    """Show the prediction, a note when the vote tied, and the vote as a bar chart."""
+    winner = names[int(trace.winner_code)]
+    share = f"{trace.share:.0%}"
+    st.markdown(f"**Prediction: {winner}** ({share} of the {'weight' if weighted else 'votes'})")
+    if trace.tied:
+        st.warning(f"Tied vote. {trace.tie_explanation}", icon="⚖️")
+    st.plotly_chart(
+        figures.vote_bar(names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted),
+        config={"displayModeBar": False},
+        key="vote_bar",
+    )
+
+
+def neighbour_table(trace, X, names: Sequence[str]) -> None:
+    """Show the k nearest neighbours: rank, coordinates, class, distance (and weight)."""
+    rows = {
+        "rank": list(range(1, len(trace.kept) + 1)),
+        "point #": [int(i) for i in trace.kept],
+        "x₁": [float(X[i, 0]) for i in trace.kept],
+        "x₂": [float(X[i, 1]) for i in trace.kept],
+        "class": [names[int(c)] for c in trace.kept_codes],
+        "distance": [float(d) for d in trace.kept_distances],
+    }
+    if trace.weights == "distance":
+        rows["weight"] = [float(w) for w in trace.kept_weights]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "x₁": st.column_config.NumberColumn(format="%.2f"),
+            "x₂": st.column_config.NumberColumn(format="%.2f"),
+            "distance": st.column_config.NumberColumn(format="%.3f"),
+            "weight": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+
+
+def playground_explanations() -> None:
+    """Three short explanations that sit under the Playground picture."""
+    cols = st.columns(3)
+    cols[0].markdown(
+        "**What k does.** k is how many of the closest training points get a vote. With k = 1 "
+        "every point claims the space around it and the regions are jagged; a larger k "
+        "averages over more points and the regions become smooth, until at k = n every query "
+        "gets the overall majority."
+    )
+    cols[1].markdown(
+        "**Why odd k.** With two classes, an odd number of voters can never split evenly, so "
+        "an odd k never ties. With an even k, or with more classes, ties happen; this app then "
+        "says so and shows how the tie was broken."
+    )
+    cols[2].markdown(
+        "**Why KNN keeps its data.** KNN learns nothing in advance: *fitting* just stores the "
+        "training points, and every prediction measures the distance to them again. That is "
+        "why a KNN model must always ship with its training data."
+    )

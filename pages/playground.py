@@ -1,0 +1,92 @@
+"""Playground: click anywhere, watch the k nearest neighbours light up and vote."""
+
+import streamlit as st
+
+from knn_core.geometry import ball_outline
+from knn_core.trace import trace_query
+from knn_ui import cache, figures, state, style, views
+from knn_ui.canvas import hover_payload, knn_canvas
+
+st.title("KNN Playground")
+st.markdown(
+    "**Learning goal:** see that k-nearest neighbours predicts a point's class by letting "
+    "the k closest training points vote."
+)
+
+# 1. Widgets -> one state object (bound to the URL, so a copied link reproduces the view).
+params = state.playground_params()
+
+# 2. knn_core computes everything (cached on scalars).
+data_key = (params.dataset, params.n_samples, params.noise, params.seed, params.n_classes)
+X, y, bounds = cache.dataset(*data_key)
+model = cache.model(data_key, params.k, params.metric, params.p, params.weights)
+names = style.display_names(model.classes_)
+k_max = max(params.k, cache.GRID_K_MAX)
+
+plot_col, side_col = st.columns([3, 2], gap="medium")
+side_col.subheader("Query point")
+centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
+query = state.query_controls(side_col, centre, bounds)
+trace = trace_query(model, query, class_names=names)
+outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
+
+regions = None
+if params.regions:
+    surface = cache.grid(
+        data_key, params.metric, params.p, params.weights, cache.REGION_RESOLUTION, k_max
+    )
+    codes, confidence, _ = surface.surface(params.k)
+    regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
+hover_grid = cache.grid(
+    data_key, params.metric, params.p, params.weights, cache.HOVER_RESOLUTION, k_max
+)
+hover = hover_grid.hover(params.k)
+
+# 3. Figures.
+fig = figures.playground_figure(
+    X,
+    model.y_codes_,
+    names,
+    x_range=bounds[0],
+    y_range=bounds[1],
+    neighbourhood=figures.Neighbourhood(
+        query=query,
+        prediction_code=int(trace.winner_code),
+        prediction_name=names[int(trace.winner_code)],
+        neighbor_index=trace.kept,
+        outline=outline,
+        metric_label=f"{state.METRIC_LABELS[params.metric]}: {state.METRIC_SHAPES[params.metric]}",
+    ),
+    regions=regions,
+)
+
+# 4. Display.
+with plot_col:
+    knn_canvas(
+        fig,
+        hover=hover_payload(
+            x0=float(hover_grid.xs[0]),
+            y0=float(hover_grid.ys[0]),
+            dx=float(hover_grid.xs[1] - hover_grid.xs[0]),
+            dy=float(hover_grid.ys[1] - hover_grid.ys[0]),
+            nx=len(hover_grid.xs),
+            ny=len(hover_grid.ys),
+            neighbors=hover.neighbors,
+            prediction=hover.prediction,
+            points=X,
+            class_colors=[style.class_color(c) for c in range(len(names))],
+            class_names=names,
+        ),
+        key="canvas",
+        on_click=state.place_query,
+    )
+    st.caption(
+        "Move the pointer over the plot to preview the neighbours of any spot; click to "
+        "place the query there. The dashed outline reaches the k-th neighbour."
+    )
+
+with side_col:
+    views.vote_panel(trace, names, weighted=params.weights == "distance")
+    views.neighbour_table(trace, X, names)
+
+views.playground_explanations()
