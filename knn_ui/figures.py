@@ -56,7 +56,7 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
         yaxis.update(scaleanchor="x", scaleratio=1)
     return dict(
         height=height,
-        margin=dict(l=50, r=10, t=20, b=45),
+        margin=dict(l=45, r=10, t=40, b=40),
         font=dict(family=FONT, size=14),
         xaxis=dict(
             range=list(x_range), fixedrange=True, zeroline=False, title="x₁", constrain="domain"
@@ -67,7 +67,9 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
         hovermode=False,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02),
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.0, xanchor="center", x=0.5, font=dict(size=13)
+        ),
     )
 
 

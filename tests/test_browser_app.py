@@ -1,0 +1,126 @@
+"""The whole app in a real browser: Streamlit server + Playwright + Debian's Chromium.
+
+The Playground: a click on the plot moves the query (the inputs, the vote and the table
+change); moving the pointer previews neighbours with no rerun. Every page in the navigation
+opens without an exception box. Screenshots go to screenshots/.
+"""
+
+import pytest
+
+from tests.browser_support import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+APP = "app.py"
+
+GEOMETRY = """() => {
+    const gd = document.querySelector('.knn-canvas-plot');
+    const r = gd.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    return {left: r.left, top: r.top, xo: xa._offset, xl: xa._length, yo: ya._offset,
+            yl: ya._length, xr: xa.range, yr: ya.range};
+}"""
+
+# Counts script runs by watching Streamlit's run-state attribute.
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__runs = 0;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def to_pixel(g, x, y):
+    (x0, x1), (y0, y1) = g["xr"], g["yr"]
+    return (
+        g["left"] + g["xo"] + (x - x0) / (x1 - x0) * g["xl"],
+        g["top"] + g["yo"] + (y1 - y) / (y1 - y0) * g["yl"],
+    )
+
+
+def query_inputs(page):
+    values = page.locator('[data-testid="stNumberInput"] input').evaluate_all(
+        "els => els.map(e => e.value)"
+    )
+    # The seed input comes first in the sidebar; the query inputs are the last two.
+    return float(values[-2]), float(values[-1])
+
+
+def prediction(page) -> str:
+    return page.get_by_text("Prediction:").first.inner_text()
+
+
+@pytest.fixture
+def playground(page, streamlit_url):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(streamlit_url(APP))
+    wait_for_app(page)
+    page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+    assert_no_exception(page)
+    return page
+
+
+def test_click_on_the_plot_moves_the_query(playground):
+    page = playground
+    screenshot(page, "playground_default")
+    g = page.evaluate(GEOMETRY)
+    before = query_inputs(page)
+    # The blue blob sits around (5, 5); click exactly there.
+    px, py = to_pixel(g, 5.0, 5.0)
+    page.mouse.click(px, py)
+    page.wait_for_function(
+        "(b) => { const v = Array.from(document.querySelectorAll("
+        "'[data-testid=\"stNumberInput\"] input')).map(e => e.value);"
+        " return v.length >= 2 && v[v.length - 2] !== String(b); }",
+        arg=f"{before[0]:.2f}",
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    assert_no_exception(page)
+    qx, qy = query_inputs(page)
+    pixel = max((g["xr"][1] - g["xr"][0]) / g["xl"], (g["yr"][1] - g["yr"][0]) / g["yl"])
+    assert abs(qx - 5.0) <= pixel + 0.01 and abs(qy - 5.0) <= pixel + 0.01
+    assert "blue" in prediction(page)
+    screenshot(page, "playground_after_click")
+
+
+def test_hover_previews_without_a_rerun(playground):
+    page = playground
+    page.evaluate(WATCH_RUNS)
+    renders = page.evaluate("document.querySelector('.knn-canvas').dataset.renders")
+    g = page.evaluate(GEOMETRY)
+    shapes_seen = []
+    for x, y in [(1.0, 1.0), (3.0, 3.0), (5.0, 5.0)]:
+        page.mouse.move(*to_pixel(g, x, y))
+        page.wait_for_timeout(150)
+        shapes_seen.append(
+            page.evaluate(
+                "JSON.stringify((document.querySelector('.knn-canvas-plot').layout.shapes"
+                " || []).filter(s => (s.name || '').startsWith('knn-preview')))"
+            )
+        )
+    screenshot(page, "playground_hover")
+    assert all(s != "[]" for s in shapes_seen), "no preview drawn"
+    assert len(set(shapes_seen)) == 3, "the preview did not follow the pointer"
+    status = page.locator(".knn-canvas-status").inner_text()
+    assert "blue" in status or "red" in status
+    assert page.evaluate("window.__runs") == 0, "hovering reran the script"
+    assert page.evaluate("document.querySelector('.knn-canvas').dataset.renders") == renders
+
+
+def test_every_page_opens_without_an_exception(page, streamlit_url):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    base = streamlit_url(APP)
+    page.goto(base)
+    wait_for_app(page)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert len(hrefs) >= 1
+    for href in hrefs:
+        url = href if href.startswith("http") else base.rstrip("/") + "/" + href.lstrip("/")
+        page.goto(url)
+        wait_for_app(page)
+        assert_no_exception(page)
+        name = href.rstrip("/").rsplit("/", 1)[-1] or "playground"
+        screenshot(page, f"page_{name}")
