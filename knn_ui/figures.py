@@ -45,6 +45,12 @@ class Neighbourhood:
     metric_label: str
 
 
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    # The builders write plain dicts that match Plotly's schema; skipping Plotly's per-property
+    # validation (as plotly.express does) saves ~20 ms per rerun. The tests check the figures.
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
 def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
     """Return the shared layout: fixed ranges, equal scaling, no drag-zoom, readable fonts."""
     # constrain="domain": equal scaling shrinks the plot area instead of widening a range, so
@@ -73,7 +79,7 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
     )
 
 
-def _regions_trace(regions: Regions, n_classes: int) -> go.Heatmap:
+def _regions_trace(regions: Regions, n_classes: int) -> dict:
     # One heatmap: z = class code + intensity, so each class owns the colour band
     # [code, code + 1) from a light tint (a close vote) to a stronger tint (a unanimous one).
     lowest = 1.0 / n_classes
@@ -85,7 +91,8 @@ def _regions_trace(regions: Regions, n_classes: int) -> go.Heatmap:
         scale.append([c / n_classes, tint(class_color(c), 0.10)])
         end = 1.0 if c == n_classes - 1 else (c + 0.999) / n_classes
         scale.append([end, tint(class_color(c), 0.45)])
-    return go.Heatmap(
+    return dict(
+        type="heatmap",
         x=regions.xs,
         y=regions.ys,
         z=z,
@@ -108,12 +115,13 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _class_traces(X, codes, names: Sequence[str], *, size=10) -> list[go.Scatter]:
+def _class_traces(X, codes, names: Sequence[str], *, size=10) -> list[dict]:
     traces = []
     for c, name in enumerate(names):
         mask = codes == c
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=X[mask, 0],
                 y=X[mask, 1],
                 mode="markers",
@@ -166,13 +174,14 @@ def playground_figure(
     """
     X = np.asarray(X, dtype=float)
     codes = np.asarray(codes)
-    fig = go.Figure()
+    traces = []
     if regions is not None:
-        fig.add_trace(_regions_trace(regions, len(names)))
+        traces.append(_regions_trace(regions, len(names)))
     if neighbourhood is not None:
         ox, oy = neighbourhood.outline
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=ox,
                 y=oy,
                 mode="lines",
@@ -187,8 +196,9 @@ def playground_figure(
         nb = X[neighbourhood.neighbor_index]
         sx = np.column_stack([np.full(len(nb), qx), nb[:, 0], np.full(len(nb), np.nan)]).ravel()
         sy = np.column_stack([np.full(len(nb), qy), nb[:, 1], np.full(len(nb), np.nan)]).ravel()
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=sx,
                 y=sy,
                 mode="lines",
@@ -199,11 +209,12 @@ def playground_figure(
             )
         )
     for trace in _class_traces(X, codes, names):
-        fig.add_trace(trace)
+        traces.append(trace)
     if neighbourhood is not None:
         nb = X[neighbourhood.neighbor_index]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=nb[:, 0],
                 y=nb[:, 1],
                 mode="markers+text",
@@ -220,8 +231,9 @@ def playground_figure(
                 hoverinfo="skip",
             )
         )
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[qx],
                 y=[qy],
                 mode="markers",
@@ -234,8 +246,7 @@ def playground_figure(
                 name=f"query → {plain(neighbourhood.prediction_name)}",
             )
         )
-    fig.update_layout(**base_layout(x_range, y_range, height=height))
-    return fig
+    return _figure(traces, base_layout(x_range, y_range, height=height))
 
 
 def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, height=240):
@@ -260,24 +271,23 @@ def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, h
     """
     tally = np.asarray(tally, dtype=float)
     labels = [f"{v:.2f}" if weighted else f"{v:.0f}" for v in tally]
-    fig = go.Figure(
-        go.Bar(
-            x=[plain(n) for n in names],
-            y=tally,
-            text=labels,
-            textposition="outside",
-            marker=dict(
-                color=[class_color(c) for c in range(len(names))],
-                line=dict(
-                    color=["black" if c == winner_code else "white" for c in range(len(names))],
-                    width=[3 if c == winner_code else 0 for c in range(len(names))],
-                ),
+    bar = dict(
+        type="bar",
+        x=[plain(n) for n in names],
+        y=tally,
+        text=labels,
+        textposition="outside",
+        marker=dict(
+            color=[class_color(c) for c in range(len(names))],
+            line=dict(
+                color=["black" if c == winner_code else "white" for c in range(len(names))],
+                width=[3 if c == winner_code else 0 for c in range(len(names))],
             ),
-            hovertemplate="%{x}: %{y}<extra></extra>",
-        )
+        ),
+        hovertemplate="%{x}: %{y}<extra></extra>",
     )
     top = float(tally.max()) if len(tally) else 1.0
-    fig.update_layout(
+    layout = dict(
         height=height,
         margin=dict(l=40, r=10, t=30, b=30),
         font=dict(family=FONT, size=14),
@@ -292,4 +302,4 @@ def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, h
         showlegend=False,
         title=dict(text="The vote", x=0, font=dict(size=15)),
     )
-    return fig
+    return _figure([bar], layout)

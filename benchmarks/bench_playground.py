@@ -1,0 +1,139 @@
+"""Benchmark the Playground as a student meets it, in headless Chromium on this machine.
+
+Measures, on ``app.py`` with 200 points and decision regions on (``?n=200``):
+
+- first render: page load until the plot is drawn;
+- click -> updated vote: mouse down on the plot until the new prediction text is on the page;
+- hover preview: pointer move until the preview is drawn (timed in the browser by the canvas);
+- a rerun's script time: the Playground script run after moving the query, through Streamlit's
+  own ``AppTest`` (which adds its own overhead, so this is an upper bound).
+
+Targets from the issue: click <= 300 ms median, hover <= 50 ms, first render <= 4 s, rerun
+script <= 50 ms. Run from the repository root: ``python -m benchmarks.bench_playground``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.browser_support import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
+
+QUERY = "?n=200"
+GEOMETRY = """() => {
+    const gd = document.querySelector('.knn-canvas-plot');
+    const r = gd.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    return {left: r.left + xa._offset, top: r.top + ya._offset, w: xa._length, h: ya._length};
+}"""
+PREDICTION = """() => {
+    const el = Array.from(document.querySelectorAll('[data-testid="stMarkdown"]'))
+        .find(e => e.innerText.startsWith('Prediction:'));
+    return el ? el.innerText : '';
+}"""
+QUERY_INPUTS = """() => Array.from(document.querySelectorAll('[data-testid="stNumberInput"] input'))
+    .slice(-2).map(e => e.value).join(',')"""
+
+
+def med(values) -> str:
+    return f"median {statistics.median(values):7.1f} ms  (n = {len(values)})"
+
+
+def bench_browser(playwright, clicks: int, moves: int) -> None:
+    with start_streamlit(str(REPO / "app.py")) as url:
+        browser = launch_chromium(playwright)
+        # A first visit warms Streamlit's caches, as a classroom's first student does.
+        warm = browser.new_page(viewport={"width": 1400, "height": 1000})
+        warm.goto(url + QUERY)
+        warm.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=120_000)
+        warm.close()
+
+        loads = []
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(url + QUERY)
+            page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=120_000)
+            loads.append((time.perf_counter() - t0) * 1000)
+            wait_for_app(page)
+            if len(loads) < 3:
+                page.close()
+        print("\nPlayground in headless Chromium (200 points, regions on):")
+        print(f"  first render (load -> plot drawn)  {med(loads)}   target <= 4000 ms")
+
+        g = page.evaluate(GEOMETRY)
+        rng = np.random.default_rng(0)
+        latencies = []
+        for _ in range(clicks):
+            before = page.evaluate(QUERY_INPUTS)
+            px = g["left"] + rng.uniform(0.1, 0.9) * g["w"]
+            py = g["top"] + rng.uniform(0.1, 0.9) * g["h"]
+            t0 = time.perf_counter()
+            page.mouse.click(px, py)
+            # The vote panel is redrawn in the same run that moves the query inputs.
+            page.wait_for_function(f"({QUERY_INPUTS})() !== {before!r}", timeout=30_000)
+            page.wait_for_function(
+                "document.querySelector('[data-testid=\"stApp\"]')"
+                ".getAttribute('data-test-script-state') === 'notRunning'",
+                timeout=30_000,
+            )
+            latencies.append((time.perf_counter() - t0) * 1000)
+            wait_for_app(page)
+        print(f"  click -> updated vote               {med(latencies)}   target <= 300 ms")
+
+        preview = []
+        for i in range(moves):
+            px = g["left"] + (0.1 + 0.8 * (i % 40) / 40) * g["w"]
+            py = g["top"] + (0.2 + 0.6 * ((i * 7) % 40) / 40) * g["h"]
+            before = page.evaluate("Number(document.querySelector('.knn-canvas').dataset.previews)")
+            page.mouse.move(px, py)
+            page.wait_for_function(
+                f"Number(document.querySelector('.knn-canvas').dataset.previews) > {before}"
+            )
+            preview.append(
+                float(page.evaluate("document.querySelector('.knn-canvas').dataset.previewMs"))
+            )
+        print(f"  pointer move -> preview drawn       {med(preview[5:])}   target <= 50 ms")
+        browser.close()
+
+
+def bench_script(repeats: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["n"] = "200"
+    at.run()
+    times = []
+    for i in range(repeats):
+        at.number_input(key="qx").set_value(1.0 + (i % 10) * 0.4)
+        t0 = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - t0) * 1000)
+        assert not at.exception, at.exception
+    print("\nPlayground script, rerun after moving the query (AppTest, 200 points, regions on):")
+    print(f"  rerun script time                   {med(times)}   target <= 50 ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=15)
+    parser.add_argument("--moves", type=int, default=60)
+    parser.add_argument("--reruns", type=int, default=20)
+    args = parser.parse_args()
+    bench_script(args.reruns)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        bench_browser(playwright, args.clicks, args.moves)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Figure builders: valid Plotly figures (checked with Plotly's own validation) that draw what
+knn_core computed."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from knn_core.datasets import make_dataset
+from knn_core.geometry import ball_outline, plot_bounds
+from knn_core.models import KNNClassifier
+from knn_core.surface import neighbor_grid
+from knn_core.trace import trace_query
+from knn_ui import figures
+from knn_ui.style import display_names
+
+
+@pytest.fixture
+def scene():
+    X, y = make_dataset("spiral", 90, 0.2, 3, n_classes=3)
+    model = KNNClassifier(5).fit(X, y)
+    bounds = plot_bounds(X)
+    trace = trace_query(model, (0.1, 0.2))
+    grid = neighbor_grid(model, bounds[0], bounds[1], 30, 5)
+    codes, confidence, _ = grid.surface(5)
+    return X, model, bounds, trace, figures.Regions(grid.xs, grid.ys, codes, confidence)
+
+
+def validated(fig: go.Figure) -> go.Figure:
+    # The builders skip Plotly's validation for speed; rebuilding the same traces and layout
+    # through the validating constructor raises on any invalid property.
+    go.Figure(fig.to_plotly_json())
+    return fig
+
+
+def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
+    X, model, bounds, trace, regions = scene
+    names = display_names(model.classes_)
+    fig = figures.playground_figure(
+        X,
+        model.y_codes_,
+        names,
+        x_range=bounds[0],
+        y_range=bounds[1],
+        neighbourhood=figures.Neighbourhood(
+            query=(0.1, 0.2),
+            prediction_code=int(trace.winner_code),
+            prediction_name=names[int(trace.winner_code)],
+            neighbor_index=trace.kept,
+            outline=ball_outline((0.1, 0.2), trace.radius),
+            metric_label="Euclidean: circle",
+        ),
+        regions=regions,
+    )
+    fig = validated(fig)
+    by_name = {t.name: t for t in fig.data}
+    assert {"red", "blue", "green"} <= set(by_name)
+    for code, name in enumerate(names):
+        drawn = np.column_stack([by_name[name].x, by_name[name].y])
+        np.testing.assert_array_equal(drawn, X[model.y_codes_ == code])
+    rings = by_name["5 nearest"]
+    np.testing.assert_array_equal(np.column_stack([rings.x, rings.y]), X[trace.kept])
+    star = next(t for t in fig.data if t.name and t.name.startswith("query"))
+    assert (star.x[0], star.y[0]) == (0.1, 0.2)
+    assert list(fig.layout.xaxis.range) == list(bounds[0])
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
+
+
+def test_user_class_names_are_not_markup():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    fig = figures.playground_figure(
+        X, np.array([0, 1]), ["<b>bold</b>", "a&b"], x_range=(-1, 2), y_range=(-1, 2)
+    )
+    names = [t.name for t in validated(fig).data]
+    assert names == ["&lt;b&gt;bold&lt;/b&gt;", "a&amp;b"]
+
+
+def test_vote_bar_marks_the_winner():
+    fig = validated(figures.vote_bar(["red", "blue"], [2, 2], winner_code=0))
+    bar = fig.data[0]
+    assert list(bar.y) == [2, 2]
+    assert list(bar.marker.line.width) == [3, 0]
