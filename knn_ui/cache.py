@@ -15,7 +15,7 @@ from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
 
 #: Grid of the shaded decision regions (cells per side).
-REGION_RESOLUTION = 160
+REGION_RESOLUTION = 120
 #: Grid of the hover preview lookup (cells per side).
 HOVER_RESOLUTION = 100
 #: The neighbour grid keeps this many neighbours per cell, so k up to it only re-votes.

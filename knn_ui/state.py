@@ -29,6 +29,13 @@ METRIC_SHAPES = {
     "chebyshev": "square",
     "minkowski": "rounded square",
 }
+
+
+def metric_caption(metric: str) -> str:
+    """Return e.g. ``"Euclidean: circle"``: the metric and the shape of its neighbourhood."""
+    return f"{METRIC_LABELS[metric]}: {METRIC_SHAPES[metric]}"
+
+
 WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
 DATASET_LABELS = {
     "blobs": "Blobs",

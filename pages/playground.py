@@ -55,7 +55,7 @@ fig = figures.playground_figure(
         prediction_name=names[int(trace.winner_code)],
         neighbor_index=trace.kept,
         outline=outline,
-        metric_label=f"{state.METRIC_LABELS[params.metric]}: {state.METRIC_SHAPES[params.metric]}",
+        metric_label=state.metric_caption(params.metric),
     ),
     regions=regions,
 )
