@@ -10,6 +10,7 @@ ever shared.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -216,6 +217,15 @@ def regions_control() -> bool:
             "colour, the more unanimous the vote.",
         )
     )
+
+
+def share_link() -> None:
+    """Show the link to the current view, with a copy button (the address bar holds it too)."""
+    base = st.context.url or ""
+    query = urlencode(st.query_params.to_dict())
+    with st.sidebar.expander("Share this view", icon=":material/link:"):
+        st.caption("Anyone who opens this link sees this page exactly as it is now.")
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
 def playground_params() -> PlaygroundParams:

@@ -27,6 +27,18 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     )
 
 
+def outside_note(query, bounds) -> None:
+    """Say so when the query lies outside the plotted area (typed in, or from a link)."""
+    (x0, x1), (y0, y1) = bounds
+    if not (x0 <= query[0] <= x1 and y0 <= query[1] <= y1):
+        st.info(
+            f"The query ({query[0]:.2f}, {query[1]:.2f}) lies outside the plot, which shows "
+            f"x₁ from {x0:.1f} to {x1:.1f} and x₂ from {y0:.1f} to {y1:.1f}. Its neighbours are "
+            "still the closest points; click on the plot to bring it back into view.",
+            icon=":material/open_in_full:",
+        )
+
+
 def neighbour_table(trace, X, names: Sequence[str]) -> None:
     """Show the k nearest neighbours: rank, coordinates, class, distance (and weight)."""
     rows = {

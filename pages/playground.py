@@ -86,7 +86,9 @@ with plot_col:
     )
 
 with side_col:
+    views.outside_note(query, bounds)
     views.vote_panel(trace, names, weighted=params.weights == "distance")
     views.neighbour_table(trace, X, names)
 
 views.playground_explanations()
+state.share_link()

@@ -111,3 +111,18 @@ def test_malformed_link_values_fall_back_to_defaults():
     assert not at.exception
     assert at.slider(key="k").value == 3
     assert at.selectbox(key="metric").value == "euclidean"
+
+
+def test_query_outside_the_plot_is_explained(app):
+    app.number_input(key="qx").set_value(100.0).run()
+    assert not app.exception
+    assert any("outside the plot" in i.value for i in app.info)
+    assert len(neighbour_rows(app)) == 3
+
+
+def test_share_link_holds_the_view():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"k": "5", "metric": "Chebyshev"})
+    at.run()
+    link = at.sidebar.code[0].value
+    assert "k=5" in link and "metric=Chebyshev" in link
