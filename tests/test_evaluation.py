@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.neighbors import KNeighborsClassifier
 
 from knn_core import evaluation as evaluation_module
@@ -215,3 +217,25 @@ def test_cross_val_validation():
         cross_val_accuracy_by_k(X, y, 2, n_folds=2.5)
     with pytest.raises(ValueError, match="smallest training part = 8, k_max = 9"):
         cross_val_accuracy_by_k(X, y, 9, n_folds=5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.data(),
+    n_train=st.integers(1, 40),
+    n_test=st.integers(1, 15),
+    metric=st.sampled_from(METRICS),
+    weights=st.sampled_from(["uniform", "distance"]),
+)
+def test_sweep_equals_loop_on_random_small_integer_data(data, n_train, n_test, metric, weights):
+    point = st.tuples(st.integers(-2, 2), st.integers(-2, 2))
+    Xtr = np.array(data.draw(st.lists(point, min_size=n_train, max_size=n_train)), float)
+    Xte = np.array(data.draw(st.lists(point, min_size=n_test, max_size=n_test)), float)
+    ytr = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n_train, max_size=n_train)))
+    yte = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n_test, max_size=n_test)))
+    k_max = data.draw(st.integers(1, n_train))
+    params = dict(metric=metric[0], p=metric[1], weights=weights)
+    sweep = evaluate_by_k(Xtr, ytr, Xte, yte, k_max, **params)
+    acc, ties = loop_of_fits(Xtr, ytr, Xte, yte, k_max, **params)
+    np.testing.assert_array_equal(sweep.accuracy, acc)
+    np.testing.assert_array_equal(sweep.tie_rate, ties)

@@ -3,6 +3,8 @@ import dataclasses
 import numpy as np
 import pytest
 import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -83,9 +85,10 @@ def check_consistent(t, model, X, y, q):
 @pytest.mark.parametrize("metric,p", METRICS)
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("k", [1, 2, 4, 5])
-def test_trace_agrees_with_model_on_integer_grid_data(metric, p, weights, k):
+@pytest.mark.parametrize("n", [40, 150])  # brute force and k-d tree paths of the engine
+def test_trace_agrees_with_model_on_integer_grid_data(metric, p, weights, k, n):
     # Integer data and integer queries: equal distances, queries on training points, even k.
-    X, y = integer_data()
+    X, y = integer_data(n=n)
     model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
     rng = np.random.default_rng(k)
     queries = np.vstack([rng.integers(-1, 6, size=(25, 2)), X[:5], rng.uniform(-1, 6, (10, 2))])
@@ -209,3 +212,21 @@ def test_bad_queries():
         trace_query(KNNClassifier(1), [0, 0])
     with pytest.raises(ValueError, match="one name per class"):
         trace_query(model, [0, 0], class_names=["only one"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(1, 70),
+    n_classes=st.integers(1, 4),
+    metric=st.sampled_from(METRICS),
+    weights=st.sampled_from(["uniform", "distance"]),
+)
+def test_trace_invariants_on_random_small_integer_data(data, n, n_classes, metric, weights):
+    coords = st.integers(-3, 3)
+    X = np.array(data.draw(st.lists(st.tuples(coords, coords), min_size=n, max_size=n)), float)
+    y = np.array(data.draw(st.lists(st.integers(0, n_classes - 1), min_size=n, max_size=n)))
+    k = data.draw(st.integers(1, n))
+    q = np.array(data.draw(st.tuples(coords, coords)), float)
+    model = KNNClassifier(k, metric=metric[0], p=metric[1], weights=weights).fit(X, y)
+    check_consistent(trace_query(model, q), model, X, y, q)
