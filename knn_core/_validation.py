@@ -108,8 +108,7 @@ def check_array(X, name="X", *, ensure_2d=True, allow_empty=False) -> np.ndarray
             )
         if arr.ndim == 2 and arr.shape[1] == 0:
             raise ValueError(
-                f"Expected {name} to have at least 1 feature (column), but got "
-                f"{_shape_text(arr)}"
+                f"Expected {name} to have at least 1 feature (column), but got {_shape_text(arr)}"
             )
     arr = np.ascontiguousarray(arr, dtype=np.float64)
     if arr.size and not np.isfinite(arr).all():
@@ -155,9 +154,7 @@ def check_n_neighbors(k, n_samples, name="n_neighbors") -> int:
     if k < 1:
         raise ValueError(f"Expected {name} > 0, but got {name} = {k}")
     if k > n_samples:
-        raise ValueError(
-            f"Expected {name} <= n_samples, but n_samples = {n_samples}, {name} = {k}"
-        )
+        raise ValueError(f"Expected {name} <= n_samples, but n_samples = {n_samples}, {name} = {k}")
     return k
 
 
@@ -217,9 +214,7 @@ def check_weights(weights) -> str:
     """
     if not isinstance(weights, str) or weights not in WEIGHTS:
         allowed = ", ".join(repr(w) for w in WEIGHTS)
-        raise ValueError(
-            f"Expected weights to be one of {allowed}, but got weights = {weights!r}"
-        )
+        raise ValueError(f"Expected weights to be one of {allowed}, but got weights = {weights!r}")
     return weights
 
 

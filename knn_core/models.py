@@ -59,7 +59,8 @@ class _KNNBase:
         self.weights = weights
         self.p = p
 
-    def _fit_X_y(self, X, y):
+    def _fit_X_y(self, X, y, check_y):
+        """Validate everything, then memorise; ``check_y(y)`` returns the checked targets."""
         X = check_array(X, "X")
         y = np.asarray(y)
         if y.ndim != 1:
@@ -72,6 +73,7 @@ class _KNNBase:
         self.metric, self.p = check_metric(self.metric, self.p)
         self.weights = check_weights(self.weights)
         check_n_neighbors(self.n_neighbors, len(X))
+        y = check_y(y)
         self._fit_X = X
         self.n_features_in_ = X.shape[1]
         self.n_samples_fit_ = X.shape[0]
@@ -171,10 +173,26 @@ class KNNClassifier(_KNNBase):
         -------
         self : KNNClassifier
         """
-        X, y = self._fit_X_y(X, y)
-        self.classes_, self._y_codes = np.unique(y, return_inverse=True)
-        self._y_codes = self._y_codes.astype(np.intp).ravel()
+        self._fit_X_y(X, y, self._set_classes)
         return self
+
+    def _set_classes(self, y):
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            bad = int(np.flatnonzero(~np.isfinite(y))[0])
+            raise ValueError(
+                f"y contains NaN or infinity at position {bad}; labels must be finite numbers "
+                "or strings."
+            )
+        try:
+            classes, codes = np.unique(y, return_inverse=True)
+        except TypeError:
+            raise ValueError(
+                "Expected y to hold labels of one comparable kind (all numbers or all strings), "
+                f"but got a mix: {sorted({type(v).__name__ for v in y.tolist()})}"
+            ) from None
+        self.classes_ = classes
+        self._y_codes = codes.astype(np.intp).ravel()
+        return y
 
     @property
     def y_codes_(self):
@@ -239,7 +257,8 @@ class KNNClassifier(_KNNBase):
         ndarray of shape (n_queries,)
             Labels from ``classes_``.
         """
-        return self.classes_[self.vote(X).winner]
+        winner = self.vote(X).winner  # checks fit before classes_ is touched
+        return self.classes_[winner]
 
 
 class KNNRegressor(_KNNBase):
@@ -278,9 +297,12 @@ class KNNRegressor(_KNNBase):
         -------
         self : KNNRegressor
         """
-        X, y = self._fit_X_y(X, y)
-        self._y = check_array(y, "y", ensure_2d=False).ravel()
+        self._fit_X_y(X, y, self._set_targets)
         return self
+
+    def _set_targets(self, y):
+        self._y = check_array(y, "y", ensure_2d=False).ravel()
+        return self._y
 
     def predict(self, X):
         """Return the mean (or distance-weighted mean) target of the neighbours of each query.

@@ -139,8 +139,12 @@ class NeighborIndex:
             Training indices; equal distances list the lower index first.
         """
         Q = np.ascontiguousarray(Q, dtype=np.float64)
+        n, d = self.X.shape
+        if Q.ndim != 2 or Q.shape[1] != d:
+            raise ValueError(f"Expected Q of shape (n_queries, {d}), but got shape {Q.shape}")
         k = int(k)
-        n = len(self.X)
+        if not 1 <= k <= n:
+            raise ValueError(f"Expected 1 <= k <= n_samples, but n_samples = {n}, k = {k}")
         if self.tree is None or len(Q) == 0:
             return self._brute(Q, k)
         # One extra neighbour tells whether a point at the same distance as the k-th was cut.
@@ -280,7 +284,11 @@ def resolve_vote(scores):
     ([0, 1], [True, False])
     """
     scores = np.asarray(scores, dtype=np.float64)
-    winner = np.argmax(scores, axis=-1)
-    top = np.take_along_axis(scores, winner[..., None], axis=-1)
-    at_top = np.isclose(scores, top, rtol=1e-12, atol=0.0)
+    top = scores.max(axis=-1, keepdims=True)
+    # np.isclose(scores, top, rtol=1e-12, atol=0) written out: scores <= top, so |top - s| is
+    # top - s, and two array operations are much cheaper than isclose's general path.
+    at_top = (top - scores) <= 1e-12 * np.abs(top)
+    # The first class within rounding of the top score: a near-tie that rounding broke the
+    # other way is still resolved by TIE_RULE, consistently with the tied flag.
+    winner = np.argmax(at_top, axis=-1)
     return winner.astype(np.intp), at_top.sum(axis=-1) > 1
