@@ -115,8 +115,8 @@ def test_every_page_opens_without_an_exception(page, streamlit_url):
     page.goto(base)
     wait_for_app(page)
     links = page.locator('[data-testid="stSidebarNav"] a')
-    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert len(hrefs) >= 1
+    # A one-page app shows no navigation; then the root page is the only page.
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))") or [base]
     for href in hrefs:
         url = href if href.startswith("http") else base.rstrip("/") + "/" + href.lstrip("/")
         page.goto(url)
