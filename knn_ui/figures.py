@@ -51,7 +51,7 @@ def _figure(traces: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
-def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
+def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> dict:
     """Return the shared layout: fixed ranges, equal scaling, no drag-zoom, readable fonts."""
     # constrain="domain": equal scaling shrinks the plot area instead of widening a range, so
     # the visible area is exactly the one the hover grid covers.
@@ -63,7 +63,7 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
     return dict(
         height=height,
         margin=dict(l=45, r=10, t=40, b=40),
-        font=dict(family=FONT, size=14),
+        font=dict(family=FONT, size=round(14 * scale)),
         xaxis=dict(
             range=list(x_range), fixedrange=True, zeroline=False, title="x₁", constrain="domain"
         ),
@@ -74,7 +74,12 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True) -> dict:
         plot_bgcolor="white",
         paper_bgcolor="white",
         legend=dict(
-            orientation="h", yanchor="bottom", y=1.0, xanchor="center", x=0.5, font=dict(size=13)
+            orientation="h",
+            yanchor="bottom",
+            y=1.0,
+            xanchor="center",
+            x=0.5,
+            font=dict(size=round(13 * scale)),
         ),
     )
 
@@ -147,6 +152,7 @@ def playground_figure(
     neighbourhood: Neighbourhood | None = None,
     regions: Regions | None = None,
     height=560,
+    scale=1.0,
 ) -> go.Figure:
     """Draw the training points, the decision regions and one query with its neighbours.
 
@@ -167,6 +173,8 @@ def playground_figure(
         Decision regions, shaded by predicted class, stronger where the vote is more unanimous.
     height : int, default=560
         Figure height in pixels.
+    scale : float, default=1.0
+        Multiplies fonts and marker sizes (presenter mode uses about 1.5).
 
     Returns
     -------
@@ -208,7 +216,7 @@ def playground_figure(
                 showlegend=False,
             )
         )
-    for trace in _class_traces(X, codes, names):
+    for trace in _class_traces(X, codes, names, size=round(10 * scale)):
         traces.append(trace)
     if neighbourhood is not None:
         nb = X[neighbourhood.neighbor_index]
@@ -220,10 +228,10 @@ def playground_figure(
                 mode="markers+text",
                 text=[str(r + 1) for r in range(len(nb))],
                 textposition="top right",
-                textfont=dict(size=12, color=NEIGHBOR_RING),
+                textfont=dict(size=round(12 * scale), color=NEIGHBOR_RING),
                 marker=dict(
                     symbol="circle-open",
-                    size=22,
+                    size=round(22 * scale),
                     color=NEIGHBOR_RING,
                     line=dict(width=2.5, color=NEIGHBOR_RING),
                 ),
@@ -239,14 +247,14 @@ def playground_figure(
                 mode="markers",
                 marker=dict(
                     symbol="star",
-                    size=24,
+                    size=round(24 * scale),
                     color=class_color(neighbourhood.prediction_code),
                     line=dict(color="black", width=1.5),
                 ),
                 name=f"query → {plain(neighbourhood.prediction_name)}",
             )
         )
-    return _figure(traces, base_layout(x_range, y_range, height=height))
+    return _figure(traces, base_layout(x_range, y_range, height=height, scale=scale))
 
 
 def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, height=240):

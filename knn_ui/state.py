@@ -63,6 +63,7 @@ class PlaygroundParams:
     p: float = 3.0
     weights: str = "uniform"
     regions: bool = True
+    presenter: bool = False
     qx: float = 3.0
     qy: float = 3.0
 
@@ -204,6 +205,58 @@ def place_query(x: float, y: float) -> None:
     st.session_state["qy"] = round(float(y), 2)
 
 
+def _step_k(delta: int, n_samples: int) -> None:
+    k = int(st.session_state.get("k", _DEFAULT.k)) + delta
+    st.session_state["k"] = min(max(k, 1), n_samples)
+
+
+def k_buttons(container, n_samples: int) -> None:
+    """Two buttons that step k down and up, with keyboard shortcuts J and K."""
+    left, right = container.columns(2)
+    left.button(
+        "k − 1",
+        shortcut="J",
+        on_click=_step_k,
+        args=(-1, n_samples),
+        width="stretch",
+        help="Fewer neighbours (keyboard: J)",
+    )
+    right.button(
+        "k + 1",
+        shortcut="K",
+        on_click=_step_k,
+        args=(1, n_samples),
+        width="stretch",
+        help="More neighbours (keyboard: K)",
+    )
+
+
+PRESENTER_CSS = """
+<style>
+  .stApp { font-size: 1.3rem; }
+  .stApp h1 { font-size: 3.2rem; }
+  .stApp [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
+</style>
+"""
+
+
+def presenter_control() -> bool:
+    """Draw the presenter-mode toggle; when on, enlarge text for the back of a classroom."""
+    on = bool(
+        st.sidebar.toggle(
+            "Presenter mode",
+            key="present",
+            bind="query-params",
+            help="Large text and markers, readable from the back of a room. Close the sidebar "
+            "with its « button; J and K step k down and up.",
+        )
+    )
+    if on:
+        # A fixed style sheet written here, never user text.
+        st.html(PRESENTER_CSS)
+    return on
+
+
 def regions_control() -> bool:
     """Draw the decision-regions toggle; return whether regions are shown."""
     st.sidebar.header("Display")
@@ -237,6 +290,7 @@ def playground_params() -> PlaygroundParams:
     dataset, n_samples, noise, n_classes, seed = data_controls()
     k, metric, p, weights = model_controls(n_samples)
     regions = regions_control()
+    presenter = presenter_control()
     return PlaygroundParams(
         dataset=dataset,
         n_samples=n_samples,
@@ -248,4 +302,5 @@ def playground_params() -> PlaygroundParams:
         p=p,
         weights=weights,
         regions=regions,
+        presenter=presenter,
     )

@@ -58,6 +58,8 @@ fig = figures.playground_figure(
         metric_label=state.metric_caption(params.metric),
     ),
     regions=regions,
+    height=720 if params.presenter else 560,
+    scale=1.5 if params.presenter else 1.0,
 )
 
 # 4. Display.
@@ -78,6 +80,7 @@ with plot_col:
             class_names=names,
         ),
         key="canvas",
+        height=720 if params.presenter else 560,
         on_click=state.place_query,
     )
     st.caption(
@@ -86,6 +89,7 @@ with plot_col:
     )
 
 with side_col:
+    state.k_buttons(side_col, params.n_samples)
     views.outside_note(query, bounds)
     views.vote_panel(trace, names, weighted=params.weights == "distance")
     views.neighbour_table(trace, X, names)

@@ -126,3 +126,20 @@ def test_share_link_holds_the_view():
     at.run()
     link = at.sidebar.code[0].value
     assert "k=5" in link and "metric=Chebyshev" in link
+
+
+def test_k_buttons_step_k_within_range(app):
+    plus = next(b for b in app.button if b.label == "k + 1")
+    plus.click().run()
+    assert app.slider(key="k").value == 4
+    assert len(neighbour_rows(app)) == 4
+    app.slider(key="k").set_value(1).run()
+    minus = next(b for b in app.button if b.label == "k − 1")
+    minus.click().run()
+    assert app.slider(key="k").value == 1  # never below 1
+
+
+def test_presenter_mode_renders(app):
+    app.toggle(key="present").set_value(True).run()
+    assert not app.exception
+    assert len(neighbour_rows(app)) == 3
