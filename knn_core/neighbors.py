@@ -35,7 +35,10 @@ TIE_RULE = (
     "label), as in scikit-learn and in the tutorial's scipy.stats.mode."
 )
 
-_TREE_MAX_FEATURES = 8
+# cKDTree sums squared differences in another order from cdist from 8 features on, so its
+# Euclidean distances can differ in the last bit and mathematically equal distances (decimal
+# data) would be ordered differently on the two paths; up to 7 features they are identical.
+_TREE_MAX_FEATURES = 7
 _TREE_MIN_SAMPLES = 50
 _CHUNK_CELLS = 4_000_000  # distance-matrix cells per brute-force chunk (32 MB of float64)
 

@@ -1,4 +1,4 @@
-"""knn_core must import without Streamlit, Plotly, pandas or scikit-learn."""
+"""knn_core (every module of it) imports without streamlit, plotly, pandas or scikit-learn."""
 
 import json
 import subprocess
@@ -7,25 +7,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("streamlit", "plotly", "pandas", "sklearn")
+MODULES = sorted(
+    f"knn_core.{path.stem}" for path in (ROOT / "knn_core").glob("*.py") if path.stem != "__init__"
+)
 
 
-def test_knn_core_imports_no_ui_or_test_only_packages():
-    modules = sorted(
-        f"knn_core.{path.stem}"
-        for path in (ROOT / "knn_core").glob("*.py")
-        if path.stem != "__init__"
-    )
-    assert "knn_core.neighbors" in modules and "knn_core.models" in modules
-    code = (
-        "import importlib, json, sys\n"
-        "import knn_core\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
-        "print(json.dumps(bad))\n"
+def loaded_forbidden(modules, extra_import=None):
+    """Import knn_core and ``modules`` in a fresh interpreter; return forbidden modules loaded."""
+    code = "\n".join(
+        [
+            "import importlib, json, sys",
+            "import knn_core",
+            f"for name in {list(modules)!r}:",
+            "    importlib.import_module(name)",
+            f"import {extra_import}" if extra_import else "",
+            f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})",
+            "print(json.dumps(bad))",
+        ]
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_glob_finds_the_engine():
+    for name in ("neighbors", "models", "tutorial", "_validation"):
+        assert f"knn_core.{name}" in MODULES
+
+
+def test_knn_core_and_every_module_import_nothing_forbidden():
+    assert loaded_forbidden(MODULES) == []
+
+
+def test_the_probe_would_notice_a_forbidden_import():
+    # The same probe, with scikit-learn imported on purpose, must report it: the check above
+    # can fail.
+    assert "sklearn" in loaded_forbidden(MODULES, extra_import="sklearn.neighbors")
