@@ -34,11 +34,6 @@ GEOMETRY = """() => {
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
     return {left: r.left + xa._offset, top: r.top + ya._offset, w: xa._length, h: ya._length};
 }"""
-PREDICTION = """() => {
-    const el = Array.from(document.querySelectorAll('[data-testid="stMarkdown"]'))
-        .find(e => e.innerText.startsWith('Prediction:'));
-    return el ? el.innerText : '';
-}"""
 QUERY_INPUTS = """() => Array.from(document.querySelectorAll('[data-testid="stNumberInput"] input'))
     .slice(-2).map(e => e.value).join(',')"""
 

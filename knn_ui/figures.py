@@ -56,7 +56,11 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
     # constrain="domain": equal scaling shrinks the plot area instead of widening a range, so
     # the visible area is exactly the one the hover grid covers.
     yaxis = dict(
-        range=list(y_range), fixedrange=True, zeroline=False, title="x₂", constrain="domain"
+        range=list(y_range),
+        fixedrange=True,
+        zeroline=False,
+        title=dict(text="x₂"),
+        constrain="domain",
     )
     if equal_axes:
         yaxis.update(scaleanchor="x", scaleratio=1)
@@ -65,7 +69,11 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
         margin=dict(l=45, r=10, t=40, b=40),
         font=dict(family=FONT, size=round(14 * scale)),
         xaxis=dict(
-            range=list(x_range), fixedrange=True, zeroline=False, title="x₁", constrain="domain"
+            range=list(x_range),
+            fixedrange=True,
+            zeroline=False,
+            title=dict(text="x₁"),
+            constrain="domain",
         ),
         yaxis=yaxis,
         dragmode=False,
@@ -300,7 +308,7 @@ def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, h
         margin=dict(l=40, r=10, t=30, b=30),
         font=dict(family=FONT, size=14),
         yaxis=dict(
-            title="summed weight" if weighted else "votes",
+            title=dict(text="summed weight" if weighted else "votes"),
             range=[0, top * 1.25 + 1e-9],
             fixedrange=True,
             dtick=None if weighted else 1,

@@ -17,7 +17,9 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     """Show the prediction, a note when the vote tied, and the vote as a bar chart."""
     winner = names[int(trace.winner_code)]
     share = f"{trace.share:.0%}"
-    st.markdown(f"**Prediction: {winner}** ({share} of the {'weight' if weighted else 'votes'})")
+    # st.metric shows the class name as plain text: a user's label is never read as Markdown.
+    st.metric("Prediction", winner, border=True)
+    st.caption(f"{share} of the {'weight' if weighted else 'votes'} went to this class.")
     if trace.tied:
         st.warning(f"Tied vote. {trace.tie_explanation}", icon="⚖️")
     st.plotly_chart(

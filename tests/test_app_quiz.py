@@ -71,7 +71,7 @@ def test_renders_with_one_button_per_class_and_nothing_given_away(quiz):
     # Before the reveal: points and the query only; no regions, rings or prediction.
     names = trace_names(quiz)
     assert names == ["red", "blue", "query: which class?"]
-    assert not any(m.value.startswith("**Prediction:") for m in quiz.markdown)
+    assert not [m for m in quiz.metric if m.label == "Prediction"]
     assert not quiz.dataframe
 
 
@@ -94,7 +94,7 @@ def test_right_then_wrong_answers_update_the_score(quiz):
     assert not quiz.exception
     assert quiz.success and f"KNN predicts {NAMES[answer]}" in quiz.success[0].value
     assert score(quiz) == "1 of 1"
-    assert any(m.value.startswith(f"**Prediction: {NAMES[answer]}") for m in quiz.markdown)
+    assert next(m for m in quiz.metric if m.label == "Prediction").value == NAMES[answer]
     # After the reveal: regions, neighbour rings and the coloured query are drawn.
     names = trace_names(quiz)
     assert "decision regions" in names

@@ -59,7 +59,7 @@ def texts(at) -> list[str]:
 
 
 def prediction_text(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**Prediction:"))
+    return at.metric[0].value
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_good_file_shows_columns_picture_vote_and_neighbours(page):
         "weight",
         "species",
     )
-    assert prediction_text(page).startswith("**Prediction: ")
+    assert prediction_text(page)
     assert len(page.dataframe[2].value) == 3  # the neighbour table at k = 3
     assert not page.error
 
@@ -202,10 +202,10 @@ def test_query_inputs_move_the_query(page):
     page.number_input(key="qy").set_value(4.0).run()
     assert not page.exception
     page.slider(key="k").set_value(1).run()
-    assert prediction_text(page).startswith("**Prediction: cat")
+    assert prediction_text(page) == "cat"
     page.number_input(key="qx").set_value(58.0)
     page.number_input(key="qy").set_value(28.0).run()
-    assert prediction_text(page).startswith("**Prediction: dog")
+    assert prediction_text(page) == "dog"
 
 
 # --------------------------------------------------------------------------------------------

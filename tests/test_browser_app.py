@@ -48,7 +48,7 @@ def query_inputs(page):
 
 
 def prediction(page) -> str:
-    return page.get_by_text("Prediction:").first.inner_text()
+    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
 
 
 @pytest.fixture
