@@ -8,6 +8,9 @@ pages = [
     st.Page(
         "pages/playground.py", title="Playground", icon=":material/scatter_plot:", default=True
     ),
+    st.Page("pages/regression.py", title="Regression", icon=":material/show_chart:"),
+    st.Page("pages/distances.py", title="Distances and scaling", icon=":material/straighten:"),
+    st.Page("pages/experiment.py", title="The tutorial's experiment", icon=":material/science:"),
     st.Page("pages/your_data.py", title="Your own data", icon=":material/upload_file:"),
     st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
 ]

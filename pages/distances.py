@@ -1,0 +1,92 @@
+"""Distances and scaling: "nearest" depends on how distance is measured, and in which units."""
+
+import streamlit as st
+
+from knn_core.geometry import ball_outline
+from knn_ui import cache, state, style
+from knn_ui import distances_view as dv
+from knn_ui.canvas import knn_canvas
+
+st.title("Distances and scaling")
+st.markdown(
+    "**Learning goal:** see that the k nearest neighbours depend on how distance is measured "
+    "(Euclidean, Manhattan, Chebyshev) and on the units of each feature."
+)
+
+# 1. Widgets -> state (bound to the URL; the data controls are the Playground's).
+dataset, n_samples, noise, n_classes, seed = state.data_controls()
+k = dv.k_control(n_samples)
+data_key = (dataset, n_samples, noise, seed, n_classes)
+X, y, bounds = cache.dataset(*data_key)
+names = style.display_names(list(range(n_classes)))
+
+plot_col, side_col = st.columns([3, 2], gap="medium")
+side_col.subheader("Query point")
+centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
+dv.keep_query()
+query = state.query_controls(side_col, centre, bounds)
+
+# 2. knn_core computes the neighbours of every metric (cached on scalars).
+comparison = dv.metric_comparison(data_key, query[0], query[1], k)
+outlines = {
+    metric: ball_outline(query, comparison.radius[j], metric)
+    for j, metric in enumerate(comparison.metrics)
+}
+
+# 3 + 4. Figure and display.
+with plot_col:
+    knn_canvas(
+        dv.metrics_figure(X, y, names, comparison, outlines, x_range=bounds[0], y_range=bounds[1]),
+        key="d_canvas",
+        height=640,
+        on_click=state.place_query,
+    )
+    st.caption(
+        "Click anywhere to move the query. Each outline is one metric's neighbourhood, grown "
+        "until it holds k points. Highlighted points are picked by some metrics but not all; "
+        "the letters say which (E = Euclidean, M = Manhattan, C = Chebyshev)."
+    )
+
+with side_col:
+    st.markdown(dv.agreement_sentence(comparison))
+    st.markdown(
+        "**Euclidean** is the straight-line distance √(dx² + dy²): its neighbourhood is a "
+        "circle. **Manhattan** adds the steps along each axis, |dx| + |dy|, like walking a "
+        "city grid: a diamond. **Chebyshev** takes only the larger step, max(|dx|, |dy|), "
+        "like a king on a chessboard: a square."
+    )
+
+st.markdown(
+    "**Every point any metric picked**, with its distance under each metric (nearest first by "
+    "Euclidean distance):"
+)
+dv.metric_table(comparison, y, names)
+
+st.divider()
+st.subheader("Feature scaling: the units decide who is near")
+st.markdown(
+    "A distance adds up the raw differences of every feature, so **a feature measured in "
+    "bigger numbers dominates**: measure x₁ in centimetres instead of metres and only x₁ "
+    "decides who is near. Stretch x₁ and watch the neighbours change (Euclidean distance, "
+    "the same query and k); then standardise."
+)
+factor, standardized = dv.scaling_controls(st.container())
+effect = dv.scaling(data_key, query[0], query[1], k, factor, standardized)
+outline = ball_outline(effect.query, effect.radius, "euclidean")
+scale_plot, scale_side = st.columns([3, 2], gap="medium")
+with scale_plot:
+    st.plotly_chart(
+        dv.scaling_figure(effect, y, names, outline),
+        config={"displayModeBar": False},
+        key="d_scaling_plot",
+    )
+with scale_side:
+    st.markdown(dv.scaling_sentence(effect))
+    dv.scaling_table(effect, y, names)
+    if factor > 1 and not standardized:
+        st.caption(
+            f"The x₁ axis is squeezed {factor}× to fit the plot, so the points stay where they "
+            "were on screen: in these units the dashed circle is really round."
+        )
+
+state.share_link()
