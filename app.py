@@ -8,6 +8,8 @@ pages = [
     st.Page(
         "pages/playground.py", title="Playground", icon=":material/scatter_plot:", default=True
     ),
+    st.Page("pages/step_by_step.py", title="Step by step", icon=":material/footprint:"),
+    st.Page("pages/choosing_k.py", title="Choosing k", icon=":material/tune:"),
     st.Page("pages/regression.py", title="Regression", icon=":material/show_chart:"),
     st.Page("pages/distances.py", title="Distances and scaling", icon=":material/straighten:"),
     st.Page("pages/experiment.py", title="The tutorial's experiment", icon=":material/science:"),

@@ -1,0 +1,428 @@
+"""The "Choosing k" page's Streamlit side: controls, cached calls and figure builders.
+
+Every number drawn comes from :func:`knn_core.lessons.k_selection` (train, test and
+cross-validated accuracy, tie rate) and :func:`knn_core.surface.neighbor_grid` (the decision
+regions). Figure builders take arrays and return ``go.Figure`` objects; they call no Streamlit
+function. Widgets are bound to the URL: the data keys are the Playground's (``data``, ``n``,
+``noise``, ``classes``, ``seed``) with defaults that make the lesson visible (noisy moons), plus
+``test_ratio``, ``split_seed`` and ``k``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from knn_core.datasets import DATASETS, make_dataset, train_test_split
+from knn_core.geometry import plot_bounds
+from knn_core.lessons import k_selection, region_ks
+from knn_core.models import KNNClassifier
+from knn_core.surface import neighbor_grid
+from knn_ui import figures
+from knn_ui.state import DATASET_LABELS, MAX_POINTS
+from knn_ui.style import FONT, NEIGHBOR_RING
+
+__all__ = [
+    "K_MAX",
+    "TIE_K_MAX",
+    "ChoosingParams",
+    "accuracy_figure",
+    "controls",
+    "k_control",
+    "region_figure",
+    "regions",
+    "selection",
+    "split",
+    "tie_figure",
+]
+
+#: The accuracy curves run over k = 1 .. K_MAX (capped at the training size).
+K_MAX = 50
+#: The tie-rate chart covers k = 1 .. TIE_K_MAX.
+TIE_K_MAX = 20
+#: Cells per side of each small decision-region map.
+REGION_RESOLUTION = 90
+#: Folds of the cross-validation on the training part.
+N_FOLDS = 5
+TRAIN_COLOR = "#E69F00"
+TEST_COLOR = "#0072B2"
+CV_COLOR = "#009E73"
+BEST_COLOR = "#009E73"
+DEFAULT_K = 5
+
+
+@dataclass(frozen=True)
+class ChoosingParams:
+    """Everything that defines one "Choosing k" view (and so one share link)."""
+
+    dataset: str = "moons"
+    n_samples: int = 200
+    noise: float = 0.7
+    n_classes: int = 2
+    seed: int = 0
+    test_ratio: float = 0.3
+    split_seed: int = 0
+
+    @property
+    def data_key(self) -> tuple:
+        """``(dataset, n_samples, noise, seed, n_classes)``: the cache key of the data."""
+        return (self.dataset, self.n_samples, self.noise, self.seed, self.n_classes)
+
+    @property
+    def split_key(self) -> tuple:
+        """The data key plus the split: the cache key of everything on the page but k."""
+        return (*self.data_key, self.test_ratio, self.split_seed)
+
+
+_DEFAULT = ChoosingParams()
+
+
+def _bump(key: str) -> None:
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
+
+
+def controls() -> ChoosingParams:
+    """Draw the sidebar's data and split controls; return them as one dataclass.
+
+    k comes from :func:`k_control`, drawn once the training size is known.
+    """
+    sb = st.sidebar
+    sb.header("Data")
+    names = list(DATASETS)
+    dataset = sb.selectbox(
+        "Data set",
+        names,
+        index=names.index(_DEFAULT.dataset),
+        format_func=lambda name: DATASET_LABELS.get(name, name),
+        key="data",
+        bind="query-params",
+        help="Noisy moons show the lesson best: k = 1 learns the noise.",
+    )
+    sb.caption(f"{DATASETS[dataset].title}: {DATASETS[dataset].description}")
+    n_samples = sb.slider(
+        "Number of points", 20, MAX_POINTS, _DEFAULT.n_samples, step=10, key="n",
+        bind="query-params",
+    )  # fmt: skip
+    noise = sb.slider(
+        "Noise", 0.0, 1.0, _DEFAULT.noise, step=0.05, key="noise", bind="query-params"
+    )
+    n_classes = _DEFAULT.n_classes
+    if DATASETS[dataset].supports_n_classes:
+        n_classes = sb.slider("Classes", 2, 5, 2, key="classes", bind="query-params")
+    seed = sb.number_input(
+        "Seed", min_value=0, max_value=1_000_000, step=1, key="seed", bind="query-params",
+        help="The same seed always draws the same points.",
+    )  # fmt: skip
+    sb.button("New sample", on_click=_bump, args=("seed",), help="Draw new points (seed + 1).")
+
+    sb.header("Train/test split")
+    test_ratio = sb.slider(
+        "Test part",
+        0.1,
+        0.5,
+        _DEFAULT.test_ratio,
+        step=0.05,
+        format="%.2f",
+        key="test_ratio",
+        bind="query-params",
+        help="The fraction of the points hidden from the model and used only to measure it.",
+    )
+    split_seed = sb.number_input(
+        "Split seed", min_value=0, max_value=1_000_000, step=1, key="split_seed",
+        bind="query-params",
+        help="Which points are hidden: another seed hides other points (same data).",
+    )  # fmt: skip
+    sb.button("New split", on_click=_bump, args=("split_seed",), help="Split seed + 1.")
+
+    return ChoosingParams(
+        dataset=dataset,
+        n_samples=int(n_samples),
+        noise=float(noise),
+        n_classes=int(n_classes),
+        seed=int(seed),
+        test_ratio=float(test_ratio),
+        split_seed=int(split_seed),
+    )
+
+
+def k_control(n_train: int) -> int:
+    """Draw "Your k" in the sidebar (key ``k``), from 1 to min(50, n_train); return it."""
+    sb = st.sidebar
+    sb.header("Model")
+    k_top = min(K_MAX, n_train)
+    k_now = st.session_state.get("k")
+    if isinstance(k_now, int) and k_now > k_top:
+        st.session_state["k"] = k_top
+        sb.info(f"k was lowered to {k_top}: the training part has {n_train} points.")
+    k = sb.slider(
+        "Your k",
+        1,
+        k_top,
+        min(DEFAULT_K, k_top),
+        key="k",
+        bind="query-params",
+        help="Marked on the chart, to compare with the best k.",
+    )
+    return int(k)
+
+
+# --------------------------------------------------------------------------------------------
+# Cached calls
+# --------------------------------------------------------------------------------------------
+@st.cache_resource(max_entries=32, show_spinner=False)
+def split(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
+    """Return ``(X_train, X_test, y_train, y_test, bounds)``; bounds cover all the points."""
+    X, y = make_dataset(dataset, n_samples, noise, seed, n_classes=n_classes)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_ratio, seed=split_seed)
+    return X_train, X_test, y_train, y_test, plot_bounds(X)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def selection(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
+    """Return the :class:`knn_core.lessons.KSelection` of this split (k = 1 .. 50)."""
+    X_train, X_test, y_train, y_test, _ = split(
+        dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed
+    )
+    return k_selection(
+        X_train, y_train, X_test, y_test, k_max=K_MAX, n_folds=N_FOLDS, cv_seed=split_seed
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def regions(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
+    """Return ``(ks, maps, classes, codes)`` of a model fitted on the training part.
+
+    ``maps`` holds one :class:`knn_ui.figures.Regions` per k of ``ks``; ``codes`` are the
+    training points' class codes.
+    """
+    X_train, _, y_train, _, bounds = split(
+        dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed
+    )
+    ks = region_ks(len(X_train))
+    model = KNNClassifier(max(ks)).fit(X_train, y_train)
+    grid = neighbor_grid(model, bounds[0], bounds[1], REGION_RESOLUTION, k_max=max(ks))
+    maps = []
+    for k in ks:
+        codes, confidence, _ = grid.surface(k)
+        maps.append(figures.Regions(grid.xs, grid.ys, codes, confidence))
+    return ks, maps, model.classes_, model.y_codes_
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+def _percent(values) -> list[float]:
+    return [round(100.0 * float(v), 2) for v in values]
+
+
+def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
+    """Train, test (and cross-validated) accuracy against k, with the best and current k marked.
+
+    Parameters
+    ----------
+    sel : KSelection
+        From :func:`knn_core.lessons.k_selection`.
+    current_k : int
+        The user's k, marked with a grey line.
+    height : int, default=420
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    k = [int(v) for v in sel.k]
+    traces = [
+        dict(
+            type="scatter",
+            x=k,
+            y=_percent(sel.train_accuracy),
+            mode="lines+markers",
+            name="training data (seen)",
+            line=dict(color=TRAIN_COLOR, width=2, dash="dash"),
+            marker=dict(size=5, symbol="square"),
+            hovertemplate="k = %{x}: %{y:.1f}% on the training data<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            x=k,
+            y=_percent(sel.test_accuracy),
+            mode="lines+markers",
+            name="test data (unseen)",
+            line=dict(color=TEST_COLOR, width=3),
+            marker=dict(size=6),
+            hovertemplate="k = %{x}: %{y:.1f}% on the test data<extra></extra>",
+        ),
+    ]
+    cv = [None if np.isnan(v) else round(100.0 * float(v), 2) for v in sel.cv_accuracy]
+    if any(v is not None for v in cv):
+        traces.append(
+            dict(
+                type="scatter",
+                x=k,
+                y=cv,
+                mode="lines",
+                name=f"{N_FOLDS}-fold cross-validation (training part)",
+                line=dict(color=CV_COLOR, width=2, dash="dot"),
+                hovertemplate="k = %{x}: %{y:.1f}% cross-validated<extra></extra>",
+            )
+        )
+    best = int(sel.best_k)
+    best_acc = 100.0 * float(sel.test_accuracy[best - 1])
+    lows = [sel.train_accuracy.min(), sel.test_accuracy.min()]
+    y_low = max(0.0, np.floor(100.0 * min(lows) / 10.0) * 10.0 - 5.0)
+    shapes = [
+        dict(
+            type="line", x0=best, x1=best, y0=0, y1=1, yref="paper",
+            line=dict(color=BEST_COLOR, width=2),
+        ),
+    ]  # fmt: skip
+    annotations = [
+        dict(
+            x=best, y=1.0, yref="paper", text=f"best k = {best}", showarrow=False,
+            xanchor="left", yanchor="top", xshift=4, font=dict(color=BEST_COLOR, size=13),
+        ),
+    ]  # fmt: skip
+    if current_k != best:
+        shapes.append(
+            dict(
+                type="line", x0=current_k, x1=current_k, y0=0, y1=1, yref="paper",
+                line=dict(color=NEIGHBOR_RING, width=1.5, dash="dash"),
+            )
+        )  # fmt: skip
+        annotations.append(
+            dict(
+                x=current_k, y=0.0, yref="paper", text=f"your k = {current_k}",
+                showarrow=False, xanchor="left", yanchor="bottom", xshift=4,
+                font=dict(color=NEIGHBOR_RING, size=12),
+            )
+        )  # fmt: skip
+    traces.append(
+        dict(
+            type="scatter",
+            x=[best],
+            y=[best_acc],
+            mode="markers",
+            marker=dict(
+                size=14, color=BEST_COLOR, symbol="star", line=dict(width=1, color="black")
+            ),
+            name=f"best test accuracy ({best_acc:.0f}%)",
+            hoverinfo="skip",
+        )
+    )
+    train1 = 100.0 * float(sel.train_accuracy[0])
+    annotations.append(
+        dict(
+            x=1, y=train1, axref="x", ayref="y", ax=max(k) * 0.22,
+            ay=y_low + 0.22 * (102 - y_low), showarrow=True, arrowhead=2, arrowcolor=TRAIN_COLOR,
+            text=f"k = 1: {train1:.0f}% on the training data.<br>Each point is its own<br>"
+            "nearest neighbour: memorised,<br>not learned (overfitting).",
+            align="left", xanchor="left", font=dict(size=12, color="#5a4100"),
+            bgcolor="rgba(255,255,255,0.85)", bordercolor=TRAIN_COLOR,
+        )
+    )  # fmt: skip
+    layout = dict(
+        height=height,
+        margin=dict(l=60, r=15, t=40, b=55),
+        font=dict(family=FONT, size=14),
+        xaxis=dict(
+            title=dict(text="k (number of neighbours)"), range=[0, max(k) + 1], fixedrange=True
+        ),
+        yaxis=dict(title=dict(text="accuracy (%)"), range=[y_low, 102], fixedrange=True),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        shapes=shapes,
+        annotations=annotations,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=12)),
+        hovermode="x unified",
+    )
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def region_figure(X_train, codes, names: Sequence[str], regions_, *, title: str, x_range, y_range):
+    """One small decision-region map: the shaded regions and the training points.
+
+    Parameters
+    ----------
+    X_train : ndarray of shape (n_train, 2)
+        Training points.
+    codes : ndarray of shape (n_train,)
+        Their class codes.
+    names : sequence of str
+        Display name of each class.
+    regions_ : figures.Regions
+        The decision regions at one k.
+    title : str
+        Shown above the map (plain text).
+    x_range, y_range : tuple of float
+        Fixed axis ranges.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = figures.playground_figure(
+        X_train, codes, names, x_range=x_range, y_range=y_range, regions=regions_, height=300,
+        scale=0.6,
+    )  # fmt: skip
+    fig.update_layout(
+        showlegend=False,
+        title=dict(text=figures.plain(title), x=0.5, xanchor="center", font=dict(size=14)),
+        margin=dict(l=30, r=5, t=35, b=30),
+        xaxis=dict(title=None),
+        yaxis=dict(title=None),
+    )
+    return fig
+
+
+def tie_figure(k, tie_rate, *, n_test: int, height=260) -> go.Figure:
+    """Bar chart of the share of test points whose vote tied, for each k; odd k in one colour.
+
+    Parameters
+    ----------
+    k : array-like of int
+        The k values.
+    tie_rate : array-like of float
+        Fraction of tied votes at each k.
+    n_test : int
+        Number of test points (for the hover text).
+    height : int, default=260
+        Figure height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    k = [int(v) for v in k]
+    rate = _percent(tie_rate)
+    counts = [round(float(r) * n_test) for r in tie_rate]
+    bar = dict(
+        type="bar",
+        x=k,
+        y=rate,
+        marker=dict(color=["#0072B2" if v % 2 else "#D55E00" for v in k]),
+        text=[f"{r:.0f}%" if r > 0 else "0" for r in rate],
+        textposition="outside",
+        customdata=counts,
+        hovertemplate="k = %{x}: %{customdata} of " + str(n_test) + " test points tied"
+        "<extra></extra>",
+    )
+    top = max(rate) if rate else 0.0
+    layout = dict(
+        height=height,
+        margin=dict(l=50, r=10, t=20, b=45),
+        font=dict(family=FONT, size=13),
+        xaxis=dict(title=dict(text="k (blue: odd, orange: even)"), dtick=1, fixedrange=True),
+        yaxis=dict(
+            title=dict(text="tied votes (%)"), range=[0, max(top * 1.3, 5.0)], fixedrange=True
+        ),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=False,
+        bargap=0.25,
+    )
+    return go.Figure(data=[bar], layout=layout, _validate=False)

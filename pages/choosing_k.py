@@ -1,0 +1,123 @@
+"""Choosing k: train and test accuracy against k, decision regions from jagged to smooth."""
+
+import streamlit as st
+
+from knn_ui import choosing, state, style
+
+st.title("Choosing k")
+st.markdown(
+    "**Learning goal:** see that the k that fits the training data best (k = 1) is not the k "
+    "that predicts new points best, and choose k on data the model has not seen."
+)
+
+# 1. Widgets -> one state object (bound to the URL).
+params = choosing.controls()
+
+# 2. knn_core computes everything (cached on scalars).
+X_train, X_test, y_train, y_test, bounds = choosing.split(*params.split_key)
+k = choosing.k_control(len(X_train))
+sel = choosing.selection(*params.split_key)
+ks, maps, classes, train_codes = choosing.regions(*params.split_key)
+names = style.display_names(classes)
+best = sel.best_k
+best_acc = float(sel.test_accuracy[best - 1])
+your_acc = float(sel.test_accuracy[k - 1])
+
+# 3 + 4. Figures and display.
+st.markdown(
+    f"The {params.n_samples} points are split at random: **{sel.n_train} training points** "
+    f"vote, and **{sel.n_test} test points** are hidden from the model and only used to check "
+    "its answers."
+)
+chart_col, text_col = st.columns([2, 1], gap="medium")
+with chart_col:
+    st.plotly_chart(
+        choosing.accuracy_figure(sel, k),
+        config={"displayModeBar": False},
+        key="ck_curve",
+    )
+with text_col:
+    m1, m2 = st.columns(2)
+    m1.metric(
+        "Best k",
+        best,
+        help="The k with the highest test accuracy (the smallest such k on a tie).",
+    )
+    m2.metric("Its test accuracy", f"{best_acc:.0%}")
+    m3, m4 = st.columns(2)
+    m3.metric("Your k", k)
+    m4.metric(
+        "Its test accuracy",
+        f"{your_acc:.0%}",
+        delta=f"{100 * (your_acc - best_acc):+.0f} points" if your_acc != best_acc else None,
+    )
+    overfit = (
+        f"**Too small: overfitting.** With k = 1 every training point is its own nearest "
+        f"neighbour, so the model scores {sel.train_accuracy[0]:.0%} on the data it has seen. "
+        f"It has memorised the noise too; on the test points it scores {sel.test_accuracy[0]:.0%}."
+    )
+    if best == 1:
+        overfit += (
+            " Here k = 1 happens to do best on the test points as well: with little noise, "
+            "memorising costs nothing. Raise the noise and watch the gap open."
+        )
+    st.markdown(overfit)
+    st.markdown(
+        "**Too large: underfitting.** A large k averages over points far away and blurs the "
+        "border between the classes; at k = n every query gets the overall majority."
+    )
+    cv_best = sel.best_cv_k
+    if cv_best is not None:
+        st.markdown(
+            f"**Honest choice.** Picking k by the test score uses the test points to tune the "
+            f"model. Cross-validation picks k on the training part alone (green dotted line): "
+            f"it suggests **k = {cv_best}**, and the test part stays a fair final check."
+        )
+
+st.subheader("From jagged to smooth")
+st.markdown(
+    "The same training points, the regions each k predicts. k = 1 draws an island around "
+    "every stray point; larger k smooths the border, and too large a k smooths away real "
+    "detail."
+)
+for col, k_map, regions in zip(st.columns(len(ks)), ks, maps, strict=True):
+    title = f"k = {k_map}: test {sel.test_accuracy[k_map - 1]:.0%}"
+    col.plotly_chart(
+        choosing.region_figure(
+            X_train,
+            train_codes,
+            names,
+            regions,
+            title=title,
+            x_range=bounds[0],
+            y_range=bounds[1],
+        ),
+        config={"displayModeBar": False},
+        key=f"ck_regions_{k_map}",
+    )
+
+st.subheader("Why an odd k?")
+tie_col, tie_text = st.columns([3, 2], gap="medium")
+top = min(choosing.TIE_K_MAX, len(sel.k))
+with tie_col:
+    st.plotly_chart(
+        choosing.tie_figure(sel.k[:top], sel.tie_rate[:top], n_test=sel.n_test),
+        config={"displayModeBar": False},
+        key="ck_ties",
+    )
+with tie_text:
+    if len(classes) == 2:
+        st.markdown(
+            "With **two classes**, an odd number of voters can never split evenly, so an odd "
+            "k never ties: at every odd k (blue) the bar is zero. An even k can tie; the "
+            f"orange bars show how often it did among the {sel.n_test} test points. A tie is "
+            "broken by a fixed rule (the class that comes first), not by the data."
+        )
+    else:
+        st.markdown(
+            f"With **{len(classes)} classes**, even an odd k can tie (say 2 + 2 + 1 with k = 5)"
+            + (", as some blue bars show" if sel.ties_at_odd_k else "")
+            + ". An odd k only guarantees no ties with two classes."
+        )
+
+state.share_link()

@@ -1,0 +1,82 @@
+"""Step by step: walk through how KNN classifies one point, stage by stage."""
+
+import streamlit as st
+
+from knn_core.geometry import ball_outline
+from knn_core.lessons import STAGE_TITLES, algorithm_stages
+from knn_core.trace import trace_query
+from knn_ui import cache, figures, state, steps, style, views
+from knn_ui.canvas import knn_canvas
+
+st.title("Step by step")
+st.markdown(
+    "**Learning goal:** follow the stages of k-nearest neighbours (measure, sort, keep, count, "
+    "predict) for one point, and match each stage to a line of the tutorial's code."
+)
+
+# 1. Widgets -> one state (bound to the URL). Containers fix the display order; they are
+#    filled in the order the values are needed.
+dataset, n_samples, noise, n_classes, seed = state.data_controls()
+k = steps.k_control(n_samples)
+nav_slot = st.container()
+heading_slot = st.container()
+plot_col, side_col = st.columns([1, 1], gap="small")
+plot_slot = plot_col.container()
+
+# 2. knn_core computes everything: ONE trace feeds the plot, the table, the tally and the code.
+data_key = (dataset, n_samples, noise, seed, n_classes)
+X, y, bounds = cache.dataset(*data_key)
+model = cache.model(data_key, k, "euclidean", 2.0, "uniform")
+names = style.display_names(model.classes_)
+centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
+query = state.query_controls(plot_col, centre, bounds)
+trace = trace_query(model, query, class_names=names)
+stages = algorithm_stages(trace.tied)
+index = steps.step_navigation(nav_slot, stages)
+stage = stages[index]
+outline = ball_outline(query, trace.radius, "euclidean")
+
+# 3. Figures.
+fig = steps.step_figure(
+    X, model.y_codes_, names, trace, stage, outline=outline, x_range=bounds[0], y_range=bounds[1]
+)
+columns, column_config, table_caption = steps.step_table(trace, X, model.y_codes_, names, stage)
+
+# 4. Display.
+with heading_slot:
+    st.subheader(f"Step {index + 1} of {len(stages)}: {STAGE_TITLES[stage]}")
+    st.markdown(steps.stage_explanation(trace, stage, names))
+    if stage == "predict":
+        st.success(f"Prediction: {names[int(trace.winner_code)]}", icon=":material/check:")
+
+with plot_slot:
+    knn_canvas(fig, key="sbs_canvas", height=530, on_click=state.place_query)
+    st.caption("Click anywhere on the plot, or type below, to move the query.")
+with plot_col:
+    views.outside_note(query, bounds)
+
+with side_col:
+    if stage in ("count", "tie", "predict"):
+        # At "count" a tied vote has no winner yet: no bar is outlined.
+        winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)
+        st.plotly_chart(
+            figures.vote_bar(names, trace.tally, winner_code=winner, height=200),
+            config={"displayModeBar": False},
+            key="sbs_vote",
+        )
+    st.markdown("**The tutorial's code**")
+    st.code(steps.code_text(stage), language="python", wrap_lines=True)
+    st.markdown(steps.code_note(stage))
+    st.markdown("**Its variables after this step**")
+    st.code(steps.variables_text(trace, stage, names), language="python", wrap_lines=True)
+    st.caption(
+        "The tutorial's `distances` are squared, (Δx₁)² + (Δx₂)²: squaring keeps the order, "
+        "so ranking needs no square root. The plot and the table show the true distance."
+    )
+
+st.dataframe(columns, hide_index=True, width="stretch", height=300, column_config=column_config)
+st.caption(table_caption)
+
+st.divider()
+steps.held_out_section(data_key, k, bounds)
+state.share_link()
