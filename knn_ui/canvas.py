@@ -63,7 +63,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["hover_payload", "knn_canvas"]
+from knn_ui.style import class_color
+
+__all__ = ["hover_payload", "knn_canvas", "lookup_payload"]
 
 _HERE = Path(__file__).resolve().parent
 _JS = (_HERE / "canvas.js").read_text(encoding="utf-8")
@@ -249,6 +251,28 @@ def hover_payload(
         "class_names": names,
         "query": query,
     }
+
+
+def lookup_payload(lookup, points, class_names: Sequence[str]) -> dict:
+    """Build :func:`hover_payload` from a ``knn_core`` hover lookup on a regular grid.
+
+    ``lookup`` has ``xs``, ``ys`` (the cell centres), ``neighbors`` and ``prediction``, as
+    returned by ``NeighborGrid.hover(k)`` or ``knn_core.surface.hover_lookup``.
+    """
+    xs, ys = lookup.xs, lookup.ys
+    return hover_payload(
+        x0=float(xs[0]),
+        y0=float(ys[0]),
+        dx=float(xs[1] - xs[0]),
+        dy=float(ys[1] - ys[0]),
+        nx=len(xs),
+        ny=len(ys),
+        neighbors=lookup.neighbors,
+        prediction=lookup.prediction,
+        points=points,
+        class_colors=[class_color(c) for c in range(len(class_names))],
+        class_names=class_names,
+    )
 
 
 def _figure_json(figure) -> str:

@@ -18,9 +18,9 @@ from knn_core.neighbor_sets import compare_metrics
 from knn_core.regression import plot_ranges
 from knn_core.scaling import scaling_effect
 from knn_ui import cache
-from knn_ui.figures import plain, playground_figure
+from knn_ui.figures import class_traces, neighbour_rings, playground_figure
 from knn_ui.state import METRIC_LABELS, METRIC_SHAPES
-from knn_ui.style import FONT, NEIGHBOR_RING, class_color, class_symbol
+from knn_ui.style import FONT
 
 #: Outline style of each metric: colour and dash (colours outside the class palette).
 METRIC_STYLES = {
@@ -275,22 +275,7 @@ def metrics_figure(X, codes, names, comparison, outlines: Mapping, *, x_range, y
             )
         )
     common = X[comparison.common]
-    over.append(
-        dict(
-            type="scatter",
-            x=common[:, 0],
-            y=common[:, 1],
-            mode="markers",
-            marker=dict(
-                symbol="circle-open",
-                size=22,
-                color=NEIGHBOR_RING,
-                line=dict(width=2.5, color=NEIGHBOR_RING),
-            ),
-            name=f"among the {k} nearest for all three",
-            hoverinfo="skip",
-        )
-    )
+    over.append(neighbour_rings(common, name=f"among the {k} nearest for all three"))
     qx, qy = comparison.query
     over.append(
         dict(
@@ -359,40 +344,9 @@ def scaling_figure(effect, codes, names, outline, *, height=470):
                 hoverinfo="skip",
             )
         )
-    for c, name in enumerate(names):
-        mask = codes == c
-        traces.append(
-            dict(
-                type="scatter",
-                x=X[mask, 0],
-                y=X[mask, 1],
-                mode="markers",
-                name=plain(name),
-                marker=dict(
-                    color=class_color(c),
-                    symbol=class_symbol(c),
-                    size=9,
-                    line=dict(color="white", width=1),
-                ),
-            )
-        )
+    traces.extend(class_traces(X, codes, names, size=9))
     nb = X[effect.neighbors]
-    traces.append(
-        dict(
-            type="scatter",
-            x=nb[:, 0],
-            y=nb[:, 1],
-            mode="markers",
-            marker=dict(
-                symbol="circle-open",
-                size=20,
-                color=NEIGHBOR_RING,
-                line=dict(width=2.2, color=NEIGHBOR_RING),
-            ),
-            name=f"{len(nb)} nearest now",
-            hoverinfo="skip",
-        )
-    )
+    traces.append(neighbour_rings(nb, name=f"{len(nb)} nearest now", size=20, width=2.2))
     lost = X[effect.change.lost]
     if len(lost):
         traces.append(

@@ -17,6 +17,8 @@ __all__ = [
     "Neighbourhood",
     "Regions",
     "base_layout",
+    "class_traces",
+    "neighbour_rings",
     "plain",
     "playground_figure",
     "vote_bar",
@@ -128,10 +130,22 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _class_traces(X, codes, names: Sequence[str], *, size=10) -> list[dict]:
+def class_traces(X, codes, names: Sequence[str], *, size=10, opacity=None) -> list[dict]:
+    """One marker trace per class: its colour, its own shape, its name in the legend.
+
+    ``opacity``, if given, holds one value per point (to fade the points that do not vote).
+    """
     traces = []
     for c, name in enumerate(names):
         mask = codes == c
+        marker = dict(
+            color=class_color(c),
+            symbol=class_symbol(c),
+            size=size,
+            line=dict(color="white", width=1),
+        )
+        if opacity is not None:
+            marker["opacity"] = opacity[mask]
         traces.append(
             dict(
                 type="scatter",
@@ -139,15 +153,31 @@ def _class_traces(X, codes, names: Sequence[str], *, size=10) -> list[dict]:
                 y=X[mask, 1],
                 mode="markers",
                 name=plain(name),
-                marker=dict(
-                    color=class_color(c),
-                    symbol=class_symbol(c),
-                    size=size,
-                    line=dict(color="white", width=1),
-                ),
+                marker=marker,
             )
         )
     return traces
+
+
+def neighbour_rings(points, *, name: str, size=22, width=2.5, **extra) -> dict:
+    """Open rings around ``points`` (shape ``(k, 2)``): the neighbours that vote."""
+    return (
+        dict(
+            type="scatter",
+            x=points[:, 0],
+            y=points[:, 1],
+            mode="markers",
+            marker=dict(
+                symbol="circle-open",
+                size=size,
+                color=NEIGHBOR_RING,
+                line=dict(width=width, color=NEIGHBOR_RING),
+            ),
+            name=name,
+            hoverinfo="skip",
+        )
+        | extra
+    )
 
 
 def playground_figure(
@@ -224,27 +254,18 @@ def playground_figure(
                 showlegend=False,
             )
         )
-    for trace in _class_traces(X, codes, names, size=round(10 * scale)):
-        traces.append(trace)
+    traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     if neighbourhood is not None:
         nb = X[neighbourhood.neighbor_index]
         traces.append(
-            dict(
-                type="scatter",
-                x=nb[:, 0],
-                y=nb[:, 1],
+            neighbour_rings(
+                nb,
+                name=f"{len(nb)} nearest",
+                size=round(22 * scale),
                 mode="markers+text",
                 text=[str(r + 1) for r in range(len(nb))],
                 textposition="top right",
                 textfont=dict(size=round(12 * scale), color=NEIGHBOR_RING),
-                marker=dict(
-                    symbol="circle-open",
-                    size=round(22 * scale),
-                    color=NEIGHBOR_RING,
-                    line=dict(width=2.5, color=NEIGHBOR_RING),
-                ),
-                name=f"{len(nb)} nearest",
-                hoverinfo="skip",
             )
         )
         traces.append(

@@ -178,16 +178,16 @@ def model_controls(n_samples: int) -> tuple[int, str, float, str]:
     return int(k), str(metric), float(p), str(weights)
 
 
-def query_controls(container, default: tuple[float, float], bounds) -> tuple[float, float]:
+def query_controls(container, bounds) -> tuple[float, float]:
     """Draw the two number inputs of the query point; return its coordinates.
 
     A click on the plot sets the same session-state keys (see :func:`place_query`), so the
-    inputs always show where the query is.
+    inputs always show where the query is. A new query starts at the centre of ``bounds``.
     """
-    st.session_state.setdefault("qx", round(float(default[0]), 2))
-    st.session_state.setdefault("qy", round(float(default[1]), 2))
-    left, right = container.columns(2)
     (x_lo, x_hi), (y_lo, y_hi) = bounds
+    st.session_state.setdefault("qx", round((x_lo + x_hi) / 2, 2))
+    st.session_state.setdefault("qy", round((y_lo + y_hi) / 2, 2))
+    left, right = container.columns(2)
     qx = left.number_input(
         "Query x₁", step=0.1, format="%.2f", key="qx", bind="query-params",
         help=f"Type a value, or click on the plot. The plot shows {x_lo:.1f} to {x_hi:.1f}.",

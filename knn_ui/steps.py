@@ -22,7 +22,7 @@ from knn_core.models import KNNClassifier
 from knn_core.trace import trace_query
 from knn_ui import cache, figures
 from knn_ui.figures import base_layout, plain
-from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color, class_symbol
+from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color
 from knn_ui.style import display_names as style_names
 
 __all__ = [
@@ -324,32 +324,6 @@ def step_table(trace, X, codes, names: Sequence[str], stage: str) -> tuple[dict,
 # --------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------
-def _points(X, codes, names, *, opacity=None, size=10) -> list[dict]:
-    traces = []
-    for c, name in enumerate(names):
-        mask = codes == c
-        marker = dict(
-            color=class_color(c),
-            symbol=class_symbol(c),
-            size=size,
-            line=dict(color="white", width=1),
-        )
-        if opacity is not None:
-            marker["opacity"] = opacity[mask]
-        traces.append(
-            dict(
-                type="scatter",
-                x=X[mask, 0],
-                y=X[mask, 1],
-                mode="markers",
-                name=plain(name),
-                marker=marker,
-                hoverinfo="skip",
-            )
-        )
-    return traces
-
-
 def _spokes(query, targets, *, color, width, name) -> dict:
     qx, qy = query
     n = len(targets)
@@ -468,27 +442,12 @@ def step_figure(
         traces.append(_star(query, class_color(winner), f"query → {plain(names[winner])}"))
     else:
         traces.append(_star(query, "white", "query (class not known yet)"))
-    traces.extend(_points(X, codes, names, opacity=opacity))
+    traces.extend(figures.class_traces(X, codes, names, opacity=opacity))
     if stage == "sort":
         first = np.asarray(trace.order[:MAX_RANK_LABELS])
         traces.append(_ranks(X[first], trace.ranks[first] + 1, size=12))
     elif not early:
-        traces.append(
-            dict(
-                type="scatter",
-                x=X[kept, 0],
-                y=X[kept, 1],
-                mode="markers",
-                marker=dict(
-                    symbol="circle-open",
-                    size=22,
-                    color=NEIGHBOR_RING,
-                    line=dict(width=2.5, color=NEIGHBOR_RING),
-                ),
-                name=f"{trace.k} nearest",
-                hoverinfo="skip",
-            )
-        )
+        traces.append(figures.neighbour_rings(X[kept], name=f"{trace.k} nearest"))
         traces.append(_ranks(X[kept], trace.ranks[kept] + 1, size=13, offset=22))
     layout = base_layout(x_range, y_range, height=height)
     layout["legend"]["font"] = dict(size=12)

@@ -22,9 +22,8 @@ names = style.display_names(list(range(n_classes)))
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.subheader("Query point")
-centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
 dv.keep_query()
-query = state.query_controls(side_col, centre, bounds)
+query = state.query_controls(side_col, bounds)
 
 # 2. knn_core computes the neighbours of every metric (cached on scalars).
 comparison = dv.metric_comparison(data_key, query[0], query[1], k)

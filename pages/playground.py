@@ -5,7 +5,7 @@ import streamlit as st
 from knn_core.geometry import ball_outline
 from knn_core.trace import trace_query
 from knn_ui import cache, figures, state, style, views
-from knn_ui.canvas import hover_payload, knn_canvas
+from knn_ui.canvas import knn_canvas, lookup_payload
 
 st.title("KNN Playground")
 st.markdown(
@@ -25,8 +25,7 @@ k_max = max(params.k, cache.GRID_K_MAX)
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.subheader("Query point")
-centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
-query = state.query_controls(side_col, centre, bounds)
+query = state.query_controls(side_col, bounds)
 trace = trace_query(model, query, class_names=names)
 outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
 
@@ -66,19 +65,7 @@ fig = figures.playground_figure(
 with plot_col:
     knn_canvas(
         fig,
-        hover=hover_payload(
-            x0=float(hover_grid.xs[0]),
-            y0=float(hover_grid.ys[0]),
-            dx=float(hover_grid.xs[1] - hover_grid.xs[0]),
-            dy=float(hover_grid.ys[1] - hover_grid.ys[0]),
-            nx=len(hover_grid.xs),
-            ny=len(hover_grid.ys),
-            neighbors=hover.neighbors,
-            prediction=hover.prediction,
-            points=X,
-            class_colors=[style.class_color(c) for c in range(len(names))],
-            class_names=names,
-        ),
+        hover=lookup_payload(hover, X, names),
         key="canvas",
         height=720 if params.presenter else 560,
         on_click=state.place_query,

@@ -4,8 +4,8 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, state, style, views
-from knn_ui.canvas import hover_payload, knn_canvas
+from knn_ui import cache, figures, own_data, state, views
+from knn_ui.canvas import knn_canvas, lookup_payload
 
 MB = own_data.MAX_BYTES // 1_000_000
 
@@ -171,8 +171,7 @@ with st.expander("The data in use", expanded=problem is None):
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.subheader("Query point")
-centre = ((bounds[0][0] + bounds[0][1]) / 2, (bounds[1][0] + bounds[1][1]) / 2)
-query = state.query_controls(side_col, centre, bounds)
+query = state.query_controls(side_col, bounds)
 trace = trace_query(model, query)
 outline = ball_outline(query, trace.kept_distances[-1], metric, p=p)
 
@@ -211,19 +210,7 @@ fig = own_data.own_figure(
 with plot_col:
     knn_canvas(
         fig,
-        hover=hover_payload(
-            x0=float(hover_grid.xs[0]),
-            y0=float(hover_grid.ys[0]),
-            dx=float(hover_grid.xs[1] - hover_grid.xs[0]),
-            dy=float(hover_grid.ys[1] - hover_grid.ys[0]),
-            nx=len(hover_grid.xs),
-            ny=len(hover_grid.ys),
-            neighbors=hover.neighbors,
-            prediction=hover.prediction,
-            points=data.X,
-            class_colors=[style.class_color(c) for c in range(len(names))],
-            class_names=names,
-        ),
+        hover=lookup_payload(hover, data.X, names),
         key="own_canvas",
         on_click=state.place_query,
     )
