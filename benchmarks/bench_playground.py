@@ -27,7 +27,6 @@ sys.path.insert(0, str(REPO))
 
 from tests.browser_support import launch_chromium, start_streamlit, wait_for_app  # noqa: E402
 
-QUERY = "?n=200"
 GEOMETRY = """() => {
     const gd = document.querySelector('.knn-canvas-plot');
     const r = gd.getBoundingClientRect();
@@ -42,12 +41,13 @@ def med(values) -> str:
     return f"median {statistics.median(values):7.1f} ms  (n = {len(values)})"
 
 
-def bench_browser(playwright, clicks: int, moves: int) -> None:
+def bench_browser(playwright, clicks: int, moves: int, points: int = 200) -> None:
+    query = f"?n={points}"
     with start_streamlit(str(REPO / "app.py")) as url:
         browser = launch_chromium(playwright)
         # A first visit warms Streamlit's caches, as a classroom's first student does.
         warm = browser.new_page(viewport={"width": 1400, "height": 1000})
-        warm.goto(url + QUERY)
+        warm.goto(url + query)
         warm.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=120_000)
         warm.close()
 
@@ -55,13 +55,13 @@ def bench_browser(playwright, clicks: int, moves: int) -> None:
         for _ in range(3):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             t0 = time.perf_counter()
-            page.goto(url + QUERY)
+            page.goto(url + query)
             page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=120_000)
             loads.append((time.perf_counter() - t0) * 1000)
             wait_for_app(page)
             if len(loads) < 3:
                 page.close()
-        print("\nPlayground in headless Chromium (200 points, regions on):")
+        print(f"\nPlayground in headless Chromium ({points:,} points, regions on):")
         print(f"  first render (load -> plot drawn)  {med(loads)}   target <= 4000 ms")
 
         g = page.evaluate(GEOMETRY)
@@ -100,11 +100,11 @@ def bench_browser(playwright, clicks: int, moves: int) -> None:
         browser.close()
 
 
-def bench_script(repeats: int) -> None:
+def bench_script(repeats: int, points: int = 200) -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["n"] = "200"
+    at.query_params["n"] = str(points)
     at.run()
     times = []
     for i in range(repeats):
@@ -113,7 +113,10 @@ def bench_script(repeats: int) -> None:
         at.run()
         times.append((time.perf_counter() - t0) * 1000)
         assert not at.exception, at.exception
-    print("\nPlayground script, rerun after moving the query (AppTest, 200 points, regions on):")
+    print(
+        f"\nPlayground script, rerun after moving the query "
+        f"(AppTest, {points:,} points, regions on):"
+    )
     print(f"  rerun script time                   {med(times)}   target <= 50 ms")
 
 
@@ -122,12 +125,15 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=15)
     parser.add_argument("--moves", type=int, default=60)
     parser.add_argument("--reruns", type=int, default=20)
+    parser.add_argument(
+        "--points", type=int, default=200, help="data set size (the targets are for 200)"
+    )
     args = parser.parse_args()
-    bench_script(args.reruns)
+    bench_script(args.reruns, args.points)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        bench_browser(playwright, args.clicks, args.moves)
+        bench_browser(playwright, args.clicks, args.moves, args.points)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,19 @@ REGION_RESOLUTION = 120
 HOVER_RESOLUTION = 100
 #: The neighbour grid keeps this many neighbours per cell, so k up to it only re-votes.
 GRID_K_MAX = 50
+#: Most neighbours one grid keeps in all (cells x k_max): about 24 MB of distances and indices,
+#: and a hover table a browser receives in a second.
+GRID_ENTRIES = 2_000_000
+
+
+def grid_resolution(resolution: int, k_max: int) -> int:
+    """Return ``resolution``, coarsened when ``k_max`` is so large the grid would be too big.
+
+    With ``k_max`` up to 138 nothing changes at 120 cells a side; at k = 1,000 a grid has
+    44 cells a side: the regions of so large a k are smooth, and the hover preview still shows
+    every neighbour of the cell under the pointer.
+    """
+    return max(10, min(int(resolution), int((GRID_ENTRIES / max(k_max, 1)) ** 0.5)))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -45,4 +58,4 @@ def grid(data_key: tuple, metric: str, p: float, weights: str, resolution: int, 
     X, y, bounds = dataset(*data_key)
     k_max = min(k_max, len(X))
     fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(X, y)
-    return neighbor_grid(fitted, bounds[0], bounds[1], resolution, k_max)
+    return neighbor_grid(fitted, bounds[0], bounds[1], grid_resolution(resolution, k_max), k_max)

@@ -130,27 +130,40 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: From this many points on, markers are drawn with WebGL (SVG slows down past a few thousand).
+WEBGL_FROM = 5_000
+
+
+def _marker_size(n_points: int, size: float) -> float:
+    # Dense clouds need small markers to stay readable: full size up to 1,000 points, then
+    # shrinking with the square root of the count, never below 3 pixels.
+    return max(3.0, min(size, size * (1_000 / max(n_points, 1)) ** 0.5))
+
+
 def class_traces(X, codes, names: Sequence[str], *, size=10, opacity=None) -> list[dict]:
     """One marker trace per class: its colour, its own shape, its name in the legend.
 
     ``opacity``, if given, holds one value per point (to fade the points that do not vote).
+    From :data:`WEBGL_FROM` points on, the traces are WebGL (``scattergl``) with smaller
+    markers and single-precision coordinates, so 100,000 points still draw quickly.
     """
+    large = len(X) >= WEBGL_FROM
     traces = []
     for c, name in enumerate(names):
         mask = codes == c
-        marker = dict(
-            color=class_color(c),
-            symbol=class_symbol(c),
-            size=size,
-            line=dict(color="white", width=1),
-        )
+        marker = dict(color=class_color(c), symbol=class_symbol(c))
+        if large:
+            marker["size"] = round(_marker_size(len(X), size), 1)
+        else:
+            marker.update(size=size, line=dict(color="white", width=1))
         if opacity is not None:
             marker["opacity"] = opacity[mask]
+        coords = X[mask].astype(np.float32) if large else X[mask]
         traces.append(
             dict(
-                type="scatter",
-                x=X[mask, 0],
-                y=X[mask, 1],
+                type="scattergl" if large else "scatter",
+                x=coords[:, 0],
+                y=coords[:, 1],
                 mode="markers",
                 name=plain(name),
                 marker=marker,
@@ -220,6 +233,9 @@ def playground_figure(
     """
     X = np.asarray(X, dtype=float)
     codes = np.asarray(codes)
+    # WebGL draws above every SVG trace, so with WebGL points the query's traces are WebGL
+    # too, or the points would cover them.
+    kind = "scattergl" if len(X) >= WEBGL_FROM else "scatter"
     traces = []
     if regions is not None:
         traces.append(_regions_trace(regions, len(names)))
@@ -227,7 +243,7 @@ def playground_figure(
         ox, oy = neighbourhood.outline
         traces.append(
             dict(
-                type="scatter",
+                type=kind,
                 x=ox,
                 y=oy,
                 mode="lines",
@@ -244,7 +260,7 @@ def playground_figure(
         sy = np.column_stack([np.full(len(nb), qy), nb[:, 1], np.full(len(nb), np.nan)]).ravel()
         traces.append(
             dict(
-                type="scatter",
+                type=kind,
                 x=sx,
                 y=sy,
                 mode="lines",
@@ -262,15 +278,17 @@ def playground_figure(
                 nb,
                 name=f"{len(nb)} nearest",
                 size=round(22 * scale),
-                mode="markers+text",
+                # WebGL places text off its marker; the table beside the plot has the ranks.
+                mode="markers+text" if kind == "scatter" else "markers",
                 text=[str(r + 1) for r in range(len(nb))],
                 textposition="top right",
                 textfont=dict(size=round(12 * scale), color=NEIGHBOR_RING),
+                type=kind,
             )
         )
         traces.append(
             dict(
-                type="scatter",
+                type=kind,
                 x=[qx],
                 y=[qy],
                 mode="markers",

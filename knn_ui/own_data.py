@@ -372,7 +372,9 @@ def grid(key, metric, p, weights, resolution, k_max, bounds, _data: OwnData):
     """Return the neighbour grid over ``bounds``, searched once at ``k_max``."""
     k_max = min(k_max, len(_data.X))
     fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(_data.X, _data.y)
-    return neighbor_grid(fitted, bounds[0], bounds[1], resolution, k_max)
+    return neighbor_grid(
+        fitted, bounds[0], bounds[1], cache.grid_resolution(resolution, k_max), k_max
+    )
 
 
 @st.cache_resource(

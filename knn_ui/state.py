@@ -47,6 +47,12 @@ DATASET_LABELS = {
     "uniform": "Uniform",
 }
 MAX_POINTS = 1000
+#: The Playground also offers large data sets (WebGL markers, a compact hover table).
+LARGE_MAX_POINTS = 100_000
+#: Choices of the number of points: steps of 10 up to 1,000, then a few large sizes.
+POINT_OPTIONS = (*range(10, MAX_POINTS + 1, 10), 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+#: k never goes past this, however many points there are (the grids keep k neighbours a cell).
+MAX_K = 1000
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,11 @@ def _forget_query() -> None:
         st.session_state.pop(key, None)
 
 
-def data_controls() -> tuple[str, int, float, int, int]:
-    """Draw the data set controls in the sidebar; return (dataset, n, noise, n_classes, seed)."""
+def data_controls(max_points: int = MAX_POINTS) -> tuple[str, int, float, int, int]:
+    """Draw the data set controls in the sidebar; return (dataset, n, noise, n_classes, seed).
+
+    ``max_points`` caps the "Number of points" choices (see :data:`POINT_OPTIONS`).
+    """
     st.sidebar.header("Data")
     names = list(DATASETS)
     dataset = st.sidebar.selectbox(
@@ -97,14 +106,16 @@ def data_controls() -> tuple[str, int, float, int, int]:
         "(moons, spiral) and one with no structure at all (uniform).",
     )
     st.sidebar.caption(f"{DATASETS[dataset].title}: {DATASETS[dataset].description}")
-    n_samples = st.sidebar.slider(
+    n_samples = st.sidebar.select_slider(
         "Number of points",
-        10,
-        MAX_POINTS,
-        _DEFAULT.n_samples,
-        step=10,
+        [n for n in POINT_OPTIONS if n <= max_points],
+        value=_DEFAULT.n_samples,
         key="n",
         bind="query-params",
+        help=None
+        if max_points <= MAX_POINTS
+        else "Up to 100,000 points. Past a few thousand, the points are drawn with WebGL and "
+        "the plot takes a moment longer to update.",
     )
     noise = st.sidebar.slider(
         "Noise", 0.0, 1.0, _DEFAULT.noise, step=0.05, key="noise", bind="query-params"
@@ -140,10 +151,13 @@ def model_controls(n_samples: int) -> tuple[int, str, float, str]:
     if k_now is not None and k_now > n_samples:
         st.session_state["k"] = n_samples
         st.sidebar.info(f"k was lowered to {n_samples}: there are only {n_samples} points.")
+    elif k_now is not None and k_now > MAX_K:
+        st.session_state["k"] = MAX_K
+        st.sidebar.info(f"k was lowered to {MAX_K}, the largest k this app offers.")
     k = st.sidebar.slider(
         "k (number of neighbours)",
         1,
-        n_samples,
+        min(n_samples, MAX_K),
         min(_DEFAULT.k, n_samples),
         key="k",
         bind="query-params",
@@ -207,7 +221,7 @@ def place_query(x: float, y: float) -> None:
 
 def _step_k(delta: int, n_samples: int) -> None:
     k = int(st.session_state.get("k", _DEFAULT.k)) + delta
-    st.session_state["k"] = min(max(k, 1), n_samples)
+    st.session_state["k"] = min(max(k, 1), n_samples, MAX_K)
 
 
 def k_buttons(container, n_samples: int) -> None:
@@ -287,7 +301,7 @@ def playground_params() -> PlaygroundParams:
     The query point is not included until the page knows where the data lies; see
     :func:`query_controls`.
     """
-    dataset, n_samples, noise, n_classes, seed = data_controls()
+    dataset, n_samples, noise, n_classes, seed = data_controls(LARGE_MAX_POINTS)
     k, metric, p, weights = model_controls(n_samples)
     regions = regions_control()
     presenter = presenter_control()

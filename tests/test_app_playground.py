@@ -72,7 +72,7 @@ def test_query_inputs_move_the_query_and_change_the_vote(app):
 
 def test_k_larger_than_the_data_is_lowered_and_explained(app):
     app.slider(key="k").set_value(40).run()
-    app.slider(key="n").set_value(20).run()
+    app.select_slider(key="n").set_value(20).run()
     assert not app.exception
     assert app.slider(key="k").value == 20
     assert any("lowered to 20" in i.value for i in app.sidebar.info)
@@ -143,3 +143,17 @@ def test_presenter_mode_renders(app):
     app.toggle(key="present").set_value(True).run()
     assert not app.exception
     assert len(neighbour_rows(app)) == 3
+
+
+def test_a_link_to_100000_points_renders_and_caps_k():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"n": "100000", "k": "5000"})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.select_slider(key="n").value == 100_000
+    # k's slider stops at 1,000; the link's k = 5000 is out of its range, so the default stays.
+    assert at.slider(key="k").max == 1000
+    assert len(neighbour_rows(at)) == 3
+    at.slider(key="k").set_value(1000).run()
+    assert not at.exception, at.exception
+    assert len(neighbour_rows(at)) == 1000

@@ -157,7 +157,8 @@ def test_plotly_js_comes_from_the_installed_package():
     installed = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert canvas._plotly_js() == installed.read_bytes()
     # ... and no copy of it is kept in the repository.
-    big_js = [p for p in REPO.rglob("*.js") if ".git" not in p.parts and p.stat().st_size > 1e6]
+    skip = {".git", "node_modules"}  # node_modules: test tools from npm, never committed
+    big_js = [p for p in REPO.rglob("*.js") if not skip & set(p.parts) and p.stat().st_size > 1e6]
     assert big_js == []
 
 
@@ -215,3 +216,22 @@ def test_bad_arguments_are_reported():
     at = AppTest.from_function(app, kwargs=dict(height=400, hover=[1]), default_timeout=60)
     at.run()
     assert "Expected hover to be a dict" in at.exception[0].message
+
+
+def test_lookup_payload_sends_only_the_points_some_cell_needs():
+    from knn_core.datasets import make_dataset
+    from knn_core.geometry import plot_bounds
+    from knn_core.models import KNNClassifier
+    from knn_core.surface import neighbor_grid
+
+    X, y = make_dataset("blobs", 70_000, 0.3, 1)
+    bounds = plot_bounds(X)
+    lookup = neighbor_grid(KNNClassifier(3).fit(X, y), bounds[0], bounds[1], 40).hover(3)
+    payload = canvas.lookup_payload(lookup, X, ["red", "blue"])
+    points = decode(payload["points"], (-1, 2))
+    neighbors = decode(payload["neighbors"], lookup.neighbors.shape)
+    # Fewer points travel, renumbered so that every cell still names the same coordinates.
+    assert len(points) < 40 * 40 * 3 < len(X)
+    assert payload["neighbors"]["dtype"] == "u2"
+    np.testing.assert_array_equal(points[neighbors], X[lookup.neighbors])
+    np.testing.assert_array_equal(decode(payload["prediction"], (40, 40)), lookup.prediction)

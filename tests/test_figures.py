@@ -80,3 +80,20 @@ def test_vote_bar_marks_the_winner():
     bar = fig.data[0]
     assert list(bar.y) == [2, 2]
     assert list(bar.marker.line.width) == [3, 0]
+
+
+@pytest.mark.parametrize("n", [figures.WEBGL_FROM - 1, figures.WEBGL_FROM, 100_000])
+def test_large_data_switches_to_webgl_with_every_point_drawn(n):
+    X, y = make_dataset("blobs", n, 0.3, 0, n_classes=2)
+    traces = figures.class_traces(X, y, ["red", "blue"])
+    large = n >= figures.WEBGL_FROM
+    assert {t["type"] for t in traces} == {"scattergl" if large else "scatter"}
+    for code, t in enumerate(traces):
+        drawn = np.column_stack([t["x"], t["y"]])
+        expected = X[y == code].astype(np.float32) if large else X[y == code]
+        np.testing.assert_array_equal(drawn, expected)
+        # Shapes still tell the classes apart, and dense clouds get smaller markers.
+        assert t["marker"]["symbol"] == ("circle", "square")[code]
+        assert 3 <= t["marker"]["size"] <= 10
+        assert (t["marker"]["size"] < 10) == large
+    validated(figures._figure(traces, {}))
