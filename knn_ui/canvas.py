@@ -28,7 +28,13 @@ the first page load receives 5.9 MB and draws in about 5 s; each click rerun the
 about 1.1 MB (figure 0.38 MB, hover table 0.7 MB), and a click is redrawn in 240 ms (median;
 about 100 ms of it is ``Plotly.react``). With plotly.js as the component's ``js`` instead, every
 rerun carried 4.8 MB and took about 200 ms longer (350 ms against 150 ms for a bare rerun).
-A payload identical to the one drawn (a rerun caused by another widget) is not redrawn.
+A payload identical to the one drawn (a rerun caused by another widget) is not redrawn. A
+payload that differs from the drawn one only in its layout shapes and in the names and colours
+of its query legend entries (traces with ``meta="query legend"``; see
+``figures.neighbourhood_shapes``), which is what a click changes, is drawn with
+``Plotly.update`` on those alone: ``Plotly.react`` would treat moved shapes as a reason to
+recompute and redraw every trace, decision regions included. The hover table is decoded again
+only when it changed.
 
 Interaction details
 -------------------

@@ -130,6 +130,8 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+#: ``meta`` of the legend entries of the query's shapes (see ``canvas.js``).
+QUERY_LEGEND = "query legend"
 #: From this many points on, markers are drawn with WebGL (SVG slows down past a few thousand).
 WEBGL_FROM = 5_000
 
@@ -233,75 +235,136 @@ def playground_figure(
     """
     X = np.asarray(X, dtype=float)
     codes = np.asarray(codes)
-    # WebGL draws above every SVG trace, so with WebGL points the query's traces are WebGL
-    # too, or the points would cover them.
-    kind = "scattergl" if len(X) >= WEBGL_FROM else "scatter"
     traces = []
     if regions is not None:
         traces.append(_regions_trace(regions, len(names)))
-    if neighbourhood is not None:
-        ox, oy = neighbourhood.outline
-        traces.append(
-            dict(
-                type=kind,
-                x=ox,
-                y=oy,
-                mode="lines",
-                line=dict(color=SPOKE, width=1.5, dash="dash"),
-                fill="toself",
-                fillcolor="rgba(80,80,80,0.06)",
-                name=f"neighbourhood: {neighbourhood.metric_label}",
-                hoverinfo="skip",
-            )
-        )
-        qx, qy = neighbourhood.query
-        nb = X[neighbourhood.neighbor_index]
-        sx = np.column_stack([np.full(len(nb), qx), nb[:, 0], np.full(len(nb), np.nan)]).ravel()
-        sy = np.column_stack([np.full(len(nb), qy), nb[:, 1], np.full(len(nb), np.nan)]).ravel()
-        traces.append(
-            dict(
-                type=kind,
-                x=sx,
-                y=sy,
-                mode="lines",
-                line=dict(color=SPOKE, width=1.5),
-                name="distance to each neighbour",
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
+    layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:
-        nb = X[neighbourhood.neighbor_index]
-        traces.append(
-            neighbour_rings(
-                nb,
-                name=f"{len(nb)} nearest",
-                size=round(22 * scale),
-                # WebGL places text off its marker; the table beside the plot has the ranks.
-                mode="markers+text" if kind == "scatter" else "markers",
-                text=[str(r + 1) for r in range(len(nb))],
-                textposition="top right",
-                textfont=dict(size=round(12 * scale), color=NEIGHBOR_RING),
-                type=kind,
-            )
-        )
-        traces.append(
+        traces.extend(_neighbourhood_legend(neighbourhood, scale))
+        layout["shapes"] = neighbourhood_shapes(X, neighbourhood, scale)
+    return _figure(traces, layout)
+
+
+def _path(xs, ys, *, close=False) -> str:
+    points = enumerate(zip(xs, ys, strict=True))
+    d = "".join(f"{'L' if i else 'M'}{x:.8g},{y:.8g}" for i, (x, y) in points)
+    return d + ("Z" if close else "")
+
+
+def _star_path(radius: float) -> str:
+    # Five points, drawn in pixels around the shape's anchor (y grows downwards).
+    angles = -np.pi / 2 + np.arange(10) * np.pi / 5
+    r = np.where(np.arange(10) % 2, 0.45 * radius, radius)
+    return _path(r * np.cos(angles), r * np.sin(angles), close=True)
+
+
+def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0) -> list[dict]:
+    """Draw the query, its neighbours and its metric ball as layout shapes.
+
+    Layout shapes rather than traces: when only the query moves, Plotly redraws the shapes
+    alone (a few milliseconds) instead of every trace, decision regions included. Each shape
+    has a ``name``: ``"neighbourhood"``, ``"spokes"``, ``"neighbour 1"`` ... ``"neighbour k"``
+    (labelled with its rank) and ``"query"``.
+    """
+    qx, qy = neighbourhood.query
+    nb = np.asarray(X, dtype=float)[neighbourhood.neighbor_index]
+    ox, oy = neighbourhood.outline
+    data = dict(xref="x", yref="y", layer="above")
+    pixels = dict(data, xsizemode="pixel", ysizemode="pixel")
+    shapes = [
+        dict(
+            data,
+            type="path",
+            path=_path(ox, oy, close=True),
+            line=dict(color=SPOKE, width=1.5, dash="dash"),
+            fillcolor="rgba(80,80,80,0.06)",
+            name="neighbourhood",
+        ),
+        dict(
+            data,
+            type="path",
+            path="".join(f"M{qx:.8g},{qy:.8g}L{x:.8g},{y:.8g}" for x, y in nb),
+            line=dict(color=SPOKE, width=1.5),
+            name="spokes",
+        ),
+    ]
+    ring = 11 * scale
+    for rank, (x, y) in enumerate(nb, start=1):
+        shapes.append(
             dict(
-                type=kind,
-                x=[qx],
-                y=[qy],
-                mode="markers",
-                marker=dict(
-                    symbol="star",
-                    size=round(24 * scale),
-                    color=class_color(neighbourhood.prediction_code),
-                    line=dict(color="black", width=1.5),
+                pixels,
+                type="circle",
+                xanchor=float(x),
+                yanchor=float(y),
+                x0=-ring,
+                x1=ring,
+                y0=-ring,
+                y1=ring,
+                line=dict(color=NEIGHBOR_RING, width=2.5),
+                name=f"neighbour {rank}",
+                label=dict(
+                    text=str(rank),
+                    textposition="top right",
+                    # Outside the ring's corner, clear of the point.
+                    xanchor="left",
+                    yanchor="bottom",
+                    padding=1,
+                    font=dict(size=round(12 * scale), color=NEIGHBOR_RING),
                 ),
-                name=f"query → {plain(neighbourhood.prediction_name)}",
             )
         )
-    return _figure(traces, base_layout(x_range, y_range, height=height, scale=scale))
+    shapes.append(
+        dict(
+            pixels,
+            type="path",
+            xanchor=float(qx),
+            yanchor=float(qy),
+            path=_star_path(12 * scale),
+            fillcolor=class_color(neighbourhood.prediction_code),
+            line=dict(color="black", width=1.5),
+            name="query",
+        )
+    )
+    return shapes
+
+
+def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[dict]:
+    # Legend entries for the shapes: traces with no points. Only their name and colour change
+    # when the query moves, which Plotly restyles without redrawing the other traces.
+    k = len(neighbourhood.neighbor_index)
+    # The canvas (canvas.js) knows them by their meta and restyles them in place.
+    empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip", meta=QUERY_LEGEND)
+    return [
+        dict(
+            empty,
+            mode="lines",
+            line=dict(color=SPOKE, width=1.5, dash="dash"),
+            name=f"neighbourhood: {neighbourhood.metric_label}",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(
+                symbol="circle-open",
+                size=round(22 * scale),
+                color=NEIGHBOR_RING,
+                line=dict(width=2.5, color=NEIGHBOR_RING),
+            ),
+            name=f"{k} nearest",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(
+                symbol="star",
+                size=round(24 * scale),
+                color=class_color(neighbourhood.prediction_code),
+                line=dict(color="black", width=1.5),
+            ),
+            name=f"query → {plain(neighbourhood.prediction_name)}",
+        ),
+    ]
 
 
 def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, height=240):

@@ -66,6 +66,8 @@ def test_click_on_the_plot_moves_the_query(playground):
     screenshot(page, "playground_default")
     g = page.evaluate(GEOMETRY)
     before = query_inputs(page)
+    # Remember Plotly's computed traces: moving the query must redraw only its shapes.
+    page.evaluate("window.__calcdata = document.querySelector('.knn-canvas-plot').calcdata")
     # The blue blob sits around (5, 5); click exactly there.
     px, py = to_pixel(g, 5.0, 5.0)
     page.mouse.click(px, py)
@@ -82,6 +84,15 @@ def test_click_on_the_plot_moves_the_query(playground):
     pixel = max((g["xr"][1] - g["xr"][0]) / g["xl"], (g["yr"][1] - g["yr"][0]) / g["yl"])
     assert abs(qx - 5.0) <= pixel + 0.01 and abs(qy - 5.0) <= pixel + 0.01
     assert "blue" in prediction(page)
+    page.wait_for_function(
+        "(q) => { const s = (document.querySelector('.knn-canvas-plot').layout.shapes || [])"
+        ".find(s => s.name === 'query'); return s && s.xanchor === q[0] && s.yanchor === q[1]; }",
+        arg=[qx, qy],
+        timeout=10_000,
+    )
+    assert page.evaluate(
+        "window.__calcdata === document.querySelector('.knn-canvas-plot').calcdata"
+    ), "the click redrew every trace instead of the query's shapes"
     screenshot(page, "playground_after_click")
 
 

@@ -11,7 +11,7 @@ from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
 from knn_core.trace import trace_query
 from knn_ui import figures
-from knn_ui.style import display_names
+from knn_ui.style import class_color, display_names
 
 
 @pytest.fixture
@@ -57,10 +57,25 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     for code, name in enumerate(names):
         drawn = np.column_stack([by_name[name].x, by_name[name].y])
         np.testing.assert_array_equal(drawn, X[model.y_codes_ == code])
-    rings = by_name["5 nearest"]
-    np.testing.assert_array_equal(np.column_stack([rings.x, rings.y]), X[trace.kept])
-    star = next(t for t in fig.data if t.name and t.name.startswith("query"))
-    assert (star.x[0], star.y[0]) == (0.1, 0.2)
+    # The query's parts are layout shapes (so moving it redraws only them), with legend
+    # entries that are traces without points.
+    shapes = {s.name: s for s in fig.layout.shapes}
+    for rank, index in enumerate(trace.kept, start=1):
+        ring = shapes[f"neighbour {rank}"]
+        assert (ring.xanchor, ring.yanchor) == tuple(X[index])
+        assert ring.label.text == str(rank)
+    assert (shapes["query"].xanchor, shapes["query"].yanchor) == (0.1, 0.2)
+    assert shapes["query"].fillcolor == class_color(trace.winner_code)
+    spokes = shapes["spokes"].path
+    assert spokes.count("M") == 5 and spokes.count("M0.1,0.2L") == 5
+    assert shapes["neighbourhood"].path.startswith("M") and shapes["neighbourhood"].path[-1] == "Z"
+    legend = {t.name: t for t in fig.data if t.meta == figures.QUERY_LEGEND}
+    assert set(legend) == {
+        "neighbourhood: Euclidean: circle",
+        "5 nearest",
+        f"query → {names[trace.winner_code]}",
+    }
+    assert all(list(t.x) == [None] for t in legend.values())
     assert list(fig.layout.xaxis.range) == list(bounds[0])
     heat = fig.data[0]
     assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
