@@ -23,6 +23,7 @@ from knn_core.datasets import (
     uniform,
     xor,
 )
+from knn_core.edits import Edit, EditRefused, apply_edits, decode_edits, encode_edits
 from knn_core.evaluation import accuracy_by_k, cross_val_accuracy_by_k, tie_rate_by_k
 from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.models import KNNClassifier, KNNRegressor, VoteResult
@@ -37,17 +38,22 @@ __all__ = [
     "KNN",
     "TIE_RULE",
     "CSVError",
+    "Edit",
+    "EditRefused",
     "KNNClassifier",
     "KNNRegressor",
     "QueryTrace",
     "VoteResult",
     "accuracy_by_k",
+    "apply_edits",
     "ball_outline",
     "blobs",
     "circles",
     "cross_val_accuracy_by_k",
     "decision_surface",
+    "decode_edits",
     "distance_ratio_curve",
+    "encode_edits",
     "gen_data",
     "hover_lookup",
     "inspect_csv",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from knn_core.datasets import make_dataset
+from knn_core.edits import apply_edits, data_tag, decode_edits, edited_bounds
 from knn_core.geometry import plot_bounds
 from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
@@ -36,10 +37,21 @@ def grid_resolution(resolution: int, k_max: int) -> int:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def dataset(name: str, n_samples: int, noise: float, seed: int, n_classes: int):
-    """Return ``(X, y, bounds)`` of a built-in data set; ``bounds`` are the plot ranges."""
+def dataset(name: str, n_samples: int, noise: float, seed: int, n_classes: int, edits: str = ""):
+    """Return ``(X, y, bounds)`` of a built-in data set; ``bounds`` are the plot ranges.
+
+    ``edits`` is a log of hand edits as ``knn_core.edits.encode_edits`` writes it (the
+    Playground's ``?edits=``), made on the data in order. ``bounds`` stay those of the unedited
+    data, grown only if an edited point lies outside them, so the plot does not jump while a
+    student edits. A data key is these arguments as a tuple, with or without ``edits``.
+    """
     X, y = make_dataset(name, n_samples, noise, seed, n_classes=n_classes)
-    return X, y, plot_bounds(X)
+    bounds = plot_bounds(X)
+    if not edits:
+        return X, y, bounds
+    log = decode_edits(edits, tag=data_tag(name, n_samples, noise, seed, n_classes))
+    X, y = apply_edits(X, y, log, n_classes)
+    return X, y, edited_bounds(bounds, X)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

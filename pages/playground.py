@@ -4,7 +4,7 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, state, style, views
+from knn_ui import cache, edits, figures, state, style, views
 from knn_ui.canvas import knn_canvas, lookup_payload
 
 st.title("KNN Playground")
@@ -18,8 +18,9 @@ params = state.playground_params()
 
 # 2. knn_core computes everything (cached on scalars).
 data_key = (params.dataset, params.n_samples, params.noise, params.seed, params.n_classes)
-X, y, bounds = cache.dataset(*data_key)
-model = cache.model(data_key, params.k, params.metric, params.p, params.weights)
+edited = edits.prepare(data_key, params)  # hand edits (session + ?edits=) on top of the data
+X, y, bounds, params = edited.X, edited.y, edited.bounds, edited.params
+model = cache.model(edited.key, params.k, params.metric, params.p, params.weights)
 names = style.display_names(model.classes_)
 k_max = max(params.k, cache.GRID_K_MAX)
 
@@ -32,12 +33,12 @@ outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.
 regions = None
 if params.regions:
     surface = cache.grid(
-        data_key, params.metric, params.p, params.weights, cache.REGION_RESOLUTION, k_max
+        edited.key, params.metric, params.p, params.weights, cache.REGION_RESOLUTION, k_max
     )
     codes, confidence, _ = surface.surface(params.k)
     regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
 hover_grid = cache.grid(
-    data_key, params.metric, params.p, params.weights, cache.HOVER_RESOLUTION, k_max
+    edited.key, params.metric, params.p, params.weights, cache.HOVER_RESOLUTION, k_max
 )
 hover = hover_grid.hover(params.k)
 
@@ -63,13 +64,15 @@ fig = figures.playground_figure(
 
 # 4. Display.
 with plot_col:
+    edits.controls(edited)
     knn_canvas(
         fig,
         hover=lookup_payload(hover, X, names),
         key="canvas",
         height=720 if params.presenter else 560,
-        on_click=state.place_query,
+        on_click=edited.on_click,
     )
+    edits.notices(edited)
     st.caption(
         "Move the pointer over the plot to preview the neighbours of any spot; click to "
         "place the query there. The dashed outline reaches the k-th neighbour."
@@ -83,3 +86,4 @@ with side_col:
 
 views.playground_explanations()
 state.share_link()
+edits.share_note(edited)
