@@ -269,6 +269,7 @@ class Canvas {
     } else {
       this.hover.query = meta.hover.query;
     }
+    this.hint = meta.hint || "click to place the query here";
     this.showStatus("");
     this.previewOn = false;
     this.label.hidden = true;
@@ -420,7 +421,7 @@ class Canvas {
     // recalculates), hence the label is a plain element moved with a transform.
     const drawn = G.Plotly.relayout(this.gd, { shapes });
     this.showLabel(name, color, p.px, p.py);
-    this.showStatus(`Preview: ${name} (click to place the query here)`);
+    this.showStatus(`Preview: ${name} (${this.hint})`);
     this.previews += 1;
     const ds = this.root.dataset;
     ds.previews = String(this.previews);

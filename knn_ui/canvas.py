@@ -339,6 +339,7 @@ def knn_canvas(
     key: str,
     height: int = 560,
     on_click: Callable[[float, float], None] | None = None,
+    click_hint: str = "click to place the query here",
 ) -> dict | None:
     """Draw ``figure``; return the data coordinates of a click on the plot area.
 
@@ -357,6 +358,8 @@ def knn_canvas(
     on_click : callable, optional
         Called as ``on_click(x, y)`` when a click arrives, before the script reruns, so it may
         set the session state of widgets drawn earlier on the page.
+    click_hint : str, default="click to place the query here"
+        What a click does, shown (as plain text) in the preview line under the plot.
 
     Returns
     -------
@@ -385,7 +388,9 @@ def knn_canvas(
         + _figure_json(figure)
         + ',"hover":'
         + json.dumps(hover, separators=(",", ":"), allow_nan=False)
-        + f',"height":{int(height)},"filename":"knn-plot"}}'
+        + f',"height":{int(height)},"filename":"knn-plot","hint":'
+        + json.dumps(str(click_hint))
+        + "}"
     )
     data = encode_frame(meta, _plotly_js() if send_js else b"")
 

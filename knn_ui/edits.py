@@ -392,6 +392,19 @@ def _class_label(code: int, names) -> str:
     return f"{glyph} {names[code]}".strip()
 
 
+def click_hint(edited: EditedData) -> str:
+    """Say what a click on the plot does now, for the canvas's preview line (plain text)."""
+    mode = st.session_state.get(MODE_KEY, "move")
+    if mode == "add":
+        code = min(int(st.session_state.get(CLASS_KEY, 0)), edited.n_classes - 1)
+        return f"click to add a {edited.names[code]} point here"
+    if mode == "remove":
+        return "click to remove the point nearest to here"
+    if mode == "flip":
+        return "click to flip the class of the point nearest to here"
+    return "click to place the query here"
+
+
 def controls(edited: EditedData) -> None:
     """Draw "Click on the plot to", the class picker, Undo, Reset and the edit count.
 

@@ -71,6 +71,7 @@ with plot_col:
         key="canvas",
         height=720 if params.presenter else 560,
         on_click=edited.on_click,
+        click_hint=edits.click_hint(edited),
     )
     edits.notices(edited)
     st.caption(

@@ -31,14 +31,14 @@ DATA_KEY = ("blobs", 50, 0.3, 0, 2)  # the Playground's default data
 TAG = data_tag(*DATA_KEY)
 
 
-def fake_canvas(figure, *, hover=None, key, height=560, on_click=None):
+def fake_canvas(figure, *, hover=None, key, height=560, on_click=None, click_hint=""):
     """Stand-in for knn_canvas: typing "x,y,n" calls on_click(x, y) like a click would."""
 
     def clicked():
         x, y, _ = st.session_state[FAKE].split(",")
         on_click(float(x), float(y))
 
-    st.text_input("canvas click (test)", key=FAKE, on_change=clicked)
+    st.text_input("canvas click (test)", key=FAKE, on_change=clicked, help=click_hint)
 
 
 @pytest.fixture(autouse=True)
@@ -321,3 +321,17 @@ def test_a_link_holds_the_limit_and_no_more():
     assert n_edits(other) == 0
     assert any("more than a link can hold" in c.value for c in other.code)
     assert any("CSV" in c.value for c in other.code)
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "hint"),
+    [
+        ("move", None, "click to place the query here"),
+        ("add", 1, "click to add a blue point here"),
+        ("remove", None, "click to remove the point nearest to here"),
+        ("flip", None, "click to flip the class of the point nearest to here"),
+    ],
+)
+def test_the_preview_line_says_what_a_click_will_do(app, mode, code, hint):
+    set_mode(app, mode, code)
+    assert app.text_input(key=FAKE).help == hint
