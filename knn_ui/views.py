@@ -12,6 +12,23 @@ import streamlit as st
 
 from knn_ui import figures
 
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=&\"'")
+
+
+def literal(text: str) -> str:
+    r"""Return ``text`` escaped so that Streamlit's Markdown shows it exactly as written.
+
+    Class names in explanations can come from a user's file; a backslash before every
+    Markdown, HTML, LaTeX (``$``) and Streamlit directive (``:red[...]``, ``:material/...:``)
+    character keeps them from formatting anything.
+
+    Examples
+    --------
+    >>> literal("**bold** :red[x] $y$")
+    '\\*\\*bold\\*\\* \\:red\\[x\\] \\$y\\$'
+    """
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
 
 def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     """Show the prediction, a note when the vote tied, and the vote as a bar chart."""
@@ -21,7 +38,7 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     st.metric("Prediction", winner, border=True)
     st.caption(f"{share} of the {'weight' if weighted else 'votes'} went to this class.")
     if trace.tied:
-        st.warning(f"Tied vote. {trace.tie_explanation}", icon="⚖️")
+        st.warning(f"Tied vote. {literal(trace.tie_explanation)}", icon="⚖️")
     st.plotly_chart(
         figures.vote_bar(names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted),
         config={"displayModeBar": False},
