@@ -24,7 +24,7 @@ from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
 from knn_ui import figures
 from knn_ui.state import DATASET_LABELS, MAX_POINTS
-from knn_ui.style import FONT, NEIGHBOR_RING
+from knn_ui.style import FONT, NEIGHBOR_RING, class_text_color
 
 __all__ = [
     "K_MAX",
@@ -284,7 +284,7 @@ def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
     annotations = [
         dict(
             x=best, y=1.0, yref="paper", text=f"best k = {best}", showarrow=False,
-            xanchor="left", yanchor="top", xshift=4, font=dict(color=BEST_COLOR, size=13),
+            xanchor="left", yanchor="top", xshift=4, font=dict(color=class_text_color(2), size=13),
         ),
     ]  # fmt: skip
     if current_k != best:

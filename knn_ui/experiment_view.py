@@ -19,7 +19,7 @@ from knn_core.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
 from knn_core.projection import distance_ratio_curve
 from knn_core.regression import plot_ranges
 from knn_ui.figures import base_layout
-from knn_ui.style import FONT, SPOKE, class_color, class_symbol
+from knn_ui.style import FONT, SPOKE, class_color, class_symbol, class_text_color
 
 LABEL_NAMES = ("label 0", "label 1")
 NEW_COLOR = "#333333"
@@ -427,7 +427,7 @@ def ratio_figure(dims, mean, std, *, n_features=None, height=360):
                 showarrow=False,
                 xanchor="left",
                 xshift=6,
-                font=dict(color="#D55E00", size=13),
+                font=dict(color=class_text_color(0), size=13),
             )
         )
     layout = dict(

@@ -619,7 +619,7 @@ def held_out_section(data_key: tuple, k: int, bounds) -> None:
         y_range=bounds[1],
     )
     plot_col, text_col = st.columns([3, 2], gap="medium")
-    plot_col.plotly_chart(fig, config={"displayModeBar": False}, key="sbs_held_out")
+    plot_col.plotly_chart(fig, config={"displayModeBar": False}, key="sbs_held_out", theme=None)
     with text_col:
         st.subheader(f"Held-out point {point} of {n_test}")
         kept = ", ".join(_names_of(trace.kept_codes, names))

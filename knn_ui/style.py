@@ -11,6 +11,10 @@ import numpy as np
 CLASS_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00")
 CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross")
 CLASS_NAMES = ("red", "blue", "green", "purple", "orange")
+# The same hues, darkened for text (a label, an annotation, a bar's value) on white: each
+# reaches WCAG 2.2 AA's 4.5:1, while several marker colours do not (orange 2.2:1, purple 3.1:1,
+# green 3.4:1, red 3.9:1). Markers keep CLASS_COLORS; text in a class colour uses these.
+CLASS_TEXT_COLORS = ("#B34F00", "#0072B2", "#007A59", "#A8437A", "#8F6300")
 NEIGHBOR_RING = "#1b1b1b"
 SPOKE = "#4d4d4d"
 FONT = "Source Sans Pro, sans-serif"
@@ -19,6 +23,17 @@ FONT = "Source Sans Pro, sans-serif"
 def class_color(code: int) -> str:
     """Return the colour of class number ``code`` (cycling past the palette)."""
     return CLASS_COLORS[int(code) % len(CLASS_COLORS)]
+
+
+def class_text_color(code: int) -> str:
+    """Return the text colour of class number ``code``: its hue, at 4.5:1 or more on white.
+
+    Examples
+    --------
+    >>> class_text_color(0), class_text_color(6)
+    ('#B34F00', '#0072B2')
+    """
+    return CLASS_TEXT_COLORS[int(code) % len(CLASS_TEXT_COLORS)]
 
 
 def class_symbol(code: int) -> str:
@@ -42,3 +57,33 @@ def tint(color: str, alpha: float) -> str:
     """Return ``color`` (``#RRGGBB``) as an ``rgba(...)`` string with opacity ``alpha``."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha:.3f})"
+
+
+# Streamlit's code blocks (st.code) colour Python with a fixed Prism theme that the config
+# cannot change, and most of its token colours fail WCAG 2.2 AA text contrast on the code
+# background (#fcfcfb): numbers #29b09d 2.6:1, strings #09ab3b 3.0:1, comments and
+# punctuation #808495 3.6:1, keywords #1c83e1 3.8:1. These darker colours of the same hues
+# reach at least 4.8:1 on #fcfcfb and on #f0f2f6. A fixed style sheet, never user text: inject
+# it with ``st.html(CODE_CSS)`` on a page that shows highlighted code.
+CODE_CSS = """
+<style>
+  [data-testid="stCode"] .token.comment, [data-testid="stCode"] .token.prolog,
+  [data-testid="stCode"] .token.doctype, [data-testid="stCode"] .token.cdata,
+  [data-testid="stCode"] .token.punctuation, [data-testid="stCode"] .comment.linenumber
+    { color: #5c6070; }
+  [data-testid="stCode"] .token.attr-name, [data-testid="stCode"] .token.property,
+  [data-testid="stCode"] .token.variable { color: #00739a; }
+  [data-testid="stCode"] .token.boolean, [data-testid="stCode"] .token.constant,
+  [data-testid="stCode"] .token.symbol, [data-testid="stCode"] .token.string,
+  [data-testid="stCode"] .token.char, [data-testid="stCode"] .token.attr-value
+    { color: #137a36; }
+  [data-testid="stCode"] .token.number, [data-testid="stCode"] .token.regex { color: #1a7567; }
+  [data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.entity,
+  [data-testid="stCode"] .token.decorator, [data-testid="stCode"] .token.atrule
+    { color: #a94200; }
+  [data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.tag,
+  [data-testid="stCode"] .token.function, [data-testid="stCode"] .token.class-name,
+  [data-testid="stCode"] .token.selector { color: #1a63d6; }
+  [data-testid="stCode"] .token.important { color: #c20000; }
+</style>
+"""

@@ -43,6 +43,7 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
         figures.vote_bar(names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted),
         config={"displayModeBar": False},
         key="vote_bar",
+        theme=None,
     )
 
 

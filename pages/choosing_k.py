@@ -35,6 +35,7 @@ with chart_col:
         choosing.accuracy_figure(sel, k),
         config={"displayModeBar": False},
         key="ck_curve",
+        theme=None,
     )
 with text_col:
     m1, m2 = st.columns(2)
@@ -94,6 +95,7 @@ for col, k_map, regions in zip(st.columns(len(ks)), ks, maps, strict=True):
         ),
         config={"displayModeBar": False},
         key=f"ck_regions_{k_map}",
+        theme=None,
     )
 
 st.subheader("Why an odd k?")
@@ -104,6 +106,7 @@ with tie_col:
         choosing.tie_figure(sel.k[:top], sel.tie_rate[:top], n_test=sel.n_test),
         config={"displayModeBar": False},
         key="ck_ties",
+        theme=None,
     )
 with tie_text:
     if len(classes) == 2:

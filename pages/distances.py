@@ -78,6 +78,7 @@ with scale_plot:
         dv.scaling_figure(effect, y, names, outline),
         config={"displayModeBar": False},
         key="d_scaling_plot",
+        theme=None,
     )
 with scale_side:
     st.markdown(dv.scaling_sentence(effect))

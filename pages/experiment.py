@@ -3,9 +3,10 @@
 import streamlit as st
 
 from knn_ui import experiment_view as ev
-from knn_ui import state
+from knn_ui import state, style
 
 st.title("The tutorial's experiment")
+st.html(style.CODE_CSS)  # code colours readable at WCAG AA
 st.markdown(
     "**Learning goal:** follow the second tutorial's experiment on data with 10 features, "
     'where the points cannot be drawn, and see why more features make "nearest" mean less.'
@@ -66,7 +67,9 @@ else:
 
 sweep_col, sweep_text = st.columns([3, 2], gap="medium")
 with sweep_col:
-    st.plotly_chart(ev.sweep_figure(result), config={"displayModeBar": False}, key="e_sweep")
+    st.plotly_chart(
+        ev.sweep_figure(result), config={"displayModeBar": False}, key="e_sweep", theme=None
+    )
 with sweep_text:
     st.markdown(
         "**Between the four rows.** The line is the prediction for a row filled with any value "
@@ -79,7 +82,10 @@ ratio = result.projection.explained_variance_ratio
 view_col, view_text = st.columns([3, 2], gap="medium")
 with view_col:
     st.plotly_chart(
-        ev.projection_figure(result), config={"displayModeBar": False}, key="e_projection"
+        ev.projection_figure(result),
+        config={"displayModeBar": False},
+        key="e_projection",
+        theme=None,
     )
 with view_text:
     st.markdown(
@@ -102,6 +108,7 @@ with curse_col:
         ev.ratio_figure(dims, ratio_mean, ratio_std, n_features=params.n_features),
         config={"displayModeBar": False},
         key="e_curse",
+        theme=None,
     )
 with curse_text:
     st.markdown(

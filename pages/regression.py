@@ -117,6 +117,7 @@ with cmp_col:
         rv.k_comparison_figure(x, y, comparison, y_range=y_range, labels=labels),
         config={"displayModeBar": False},
         key="r_compare",
+        theme=None,
     )
 with text_col:
     st.markdown(

@@ -9,6 +9,7 @@ from knn_ui import cache, figures, state, steps, style, views
 from knn_ui.canvas import knn_canvas
 
 st.title("Step by step")
+st.html(style.CODE_CSS)  # code colours readable at WCAG AA
 st.markdown(
     "**Learning goal:** follow the stages of k-nearest neighbours (measure, sort, keep, count, "
     "predict) for one point, and match each stage to a line of the tutorial's code."
@@ -62,6 +63,7 @@ with side_col:
             figures.vote_bar(names, trace.tally, winner_code=winner, height=200),
             config={"displayModeBar": False},
             key="sbs_vote",
+            theme=None,
         )
     st.markdown("**The tutorial's code**")
     st.code(steps.code_text(stage), language="python", wrap_lines=True)
