@@ -151,13 +151,269 @@ def _winning_share(scores, winner):
 
 
 # --------------------------------------------------------------------------------------------
+# Block certificates (decision_surface with uniform votes)
+# --------------------------------------------------------------------------------------------
+# Neighbouring cells of a grid mostly share their vote. Take a block of cells with centre c
+# and circumradius r in the model's metric: for every cell q of the block and every training
+# point x, |d(q, x) - d(c, x)| <= d(q, c) <= r (triangle inequality). Let D(x) = d(c, x) over a
+# row of points known to contain every training point with D < R, and D_k, D_k+1 the k-th and
+# (k+1)-th smallest D in the row. Then, for every cell q of the block:
+#
+# * the k nearest neighbours of q are among the candidates C = {x : D(x) <= D_k + 2r} (the k
+#   nearest of c are within D_k + r of q), provided D_k + 2r < R: every candidate is known;
+# * x is surely one of them if D(x) + 2r < D_k+1: at most k points (x included) can then be
+#   as near to q as x, however equal distances are ordered.
+#
+# So q's neighbours are the sure ones plus the (k - #sure) nearest of the open candidates
+# (C minus the sure ones). If one class beats every other for every such choice (strictly, so
+# no vote tie is ever involved), the block is certified and all its cells get that class.
+# Otherwise its four sub-blocks inherit the problem "sure class counts + choose the kk nearest
+# among the open candidates", which holds for each of their cells too, and solve it the same
+# way from their own centres in numpy, down to single cells (r = 0). A block whose candidates
+# were not all fetched has its sub-blocks ask the tree again, if that is expected to be
+# cheaper than the per-cell search; the cells left go through the model's own per-cell vote.
+# r is inflated by a margin thousands of times the rounding error of any distance (tree,
+# cdist or numpy), so a certified cell equals the per-cell vote exactly, ties included.
+
+#: Grids with fewer cells skip the certificate (its set-up costs more than it saves).
+_CERTIFY_MIN_CELLS = 1024
+#: Block edge (in cells) of the first, coarsest level; each further level halves it.
+_CERTIFY_FIRST_BLOCK = 8
+#: Block edge of the last level (1 would let single cells re-rank their block's candidates;
+#: measured slower than the per-cell search here).
+_CERTIFY_LAST_BLOCK = 2
+#: Blocks smaller than this never ask the tree (a query would cost about as much as the
+#: per-cell votes it might save); they only re-rank the candidates of their parent.
+_CERTIFY_TREE_MIN_BLOCK = 2
+#: Neighbours a block may fetch from the tree, in multiples of k (a block expected to need
+#: more is not queried: its sub-blocks are).
+_CERTIFY_FETCH = (2, 4, 8)
+#: Expected candidates of a sub-block: ``_CERTIFY_WANT * k * ((d_k + 2r) / d_k)**2 + 4``.
+_CERTIFY_WANT = 1.25
+#: A block asks the tree only if it expects to need at most this share of the neighbours
+#: its cells would fetch one by one.
+_CERTIFY_QUERY_SHARE = 0.5
+#: Minkowski exponents above this skip the certificate (|d|^p under- and overflows).
+_CERTIFY_MAX_P = 32.0
+
+
+def _metric_norm(hx, hy, p):
+    """Return the model's distance from the origin to ``(hx, hy)``."""
+    hx, hy = np.abs(hx), np.abs(hy)
+    if p == 1.0:
+        return hx + hy
+    if np.isinf(p):
+        return np.maximum(hx, hy)
+    if p == 2.0:
+        return np.sqrt(hx * hx + hy * hy)
+    return (hx**p + hy**p) ** (1.0 / p)
+
+
+def _distance_margin(model, xs, ys, p):
+    """Return a bound, far above rounding, on the error of any computed distance.
+
+    None if the distances may under- or overflow (no certificate then).
+    """
+    X = model._fit_X
+    scale = max(float(np.abs(X).max()), abs(xs[0]), abs(xs[-1]), abs(ys[0]), abs(ys[-1]))
+    # A computed distance (cKDTree, cdist or numpy) is within a few ulps of the true one, and
+    # every distance here is at most 4 * scale: 4e-12 * scale is thousands of ulps.
+    margin = 4e-12 * scale + 1e-300
+    if p == 1.0 or np.isinf(p):
+        return margin
+    if p > _CERTIFY_MAX_P:
+        return None
+    with np.errstate(over="ignore"):
+        if not np.isfinite((8.0 * scale) ** p):
+            return None
+    # Sums of |diff| ** p lose their precision below the smallest normal number.
+    return margin + 10.0 * (1e-290) ** (1.0 / p)
+
+
+def _blocks(xs, ys, bi, bj, b):
+    """Return centres and half-extents of the blocks ``(bi, bj)`` of ``b x b`` cells."""
+    i0, j0 = bi * b, bj * b
+    i1, j1 = np.minimum(i0 + b, len(ys)) - 1, np.minimum(j0 + b, len(xs)) - 1
+    cx, cy = 0.5 * (xs[j0] + xs[j1]), 0.5 * (ys[i0] + ys[i1])
+    hx = np.maximum(xs[j1] - cx, cx - xs[j0])
+    hy = np.maximum(ys[i1] - cy, cy - ys[i0])
+    return np.column_stack([cx, cy]), hx, hy
+
+
+def _certify_rows(D, codes, R, radius, kk, base, n_classes, presorted=False):
+    """Certify blocks from the distances ``D`` (rows padded with inf) of their centres.
+
+    Every cell of block ``i`` has as neighbours the ones already sure (their class counts are
+    ``base[i]``) plus the ``kk[i]`` nearest of the points in row ``i``, and every training
+    point missing from the row is at least ``R[i]`` from the centre. Returns ``(winner,
+    complete, open_, sure_counts, free, d_kk)``: the certified class code (-1 if none),
+    whether every candidate is in the row, the candidates not yet sure, the new sure class
+    counts, the number of neighbours still to choose and the kk-th smallest distance.
+    ``presorted``: the rows of ``D`` are ascending.
+    """
+    B, W = D.shape
+    ordered = D if presorted else np.sort(D, axis=1)
+    reach = 2.0 * radius
+    row = np.arange(B)
+    d_kk = ordered[row, kk - 1]
+    above = np.minimum(np.where(kk < W, ordered[row, np.minimum(kk, W - 1)], np.inf), R)
+    bound = d_kk + reach
+    complete = bound < R
+    cand = D <= bound[:, None]
+    sure = D < (above - reach)[:, None]  # among the first kk, and surely among q's nearest
+    open_ = cand & ~sure
+    flat = codes + n_classes * np.arange(B)[:, None]
+    size = B * n_classes
+    s = base + np.bincount(flat[sure], minlength=size).reshape(B, n_classes)
+    u = np.bincount(flat[open_], minlength=size).reshape(B, n_classes)
+    free = kk - sure.sum(axis=1)
+    low = s + np.maximum(0, free[:, None] - (u.sum(axis=1, keepdims=True) - u))  # fewest votes
+    high = s + np.minimum(u, free[:, None])  # most votes per class
+    best = np.argmax(low, axis=1)
+    high[row, best] = -1
+    ok = complete & (low[row, best] > high.max(axis=1))
+    return np.where(ok, best, -1), complete, open_, s, free, d_kk
+
+
+def _padded(starts, lengths, flat, width):
+    """Return the lists ``flat[starts[i] : starts[i] + lengths[i]]`` as -1-padded rows."""
+    cols = np.arange(width)
+    valid = cols < lengths[:, None]
+    return np.where(valid, flat[np.where(valid, starts[:, None] + cols, 0)], -1)
+
+
+def _certified_winners(model, xs, ys):
+    """Return the ``(ny, nx)`` class codes certified by blocks, -1 where a cell needs a vote."""
+    nx, ny = len(xs), len(ys)
+    winner = np.full((ny, nx), -1, dtype=np.intp)
+    if model.weights != "uniform" or nx * ny < _CERTIFY_MIN_CELLS:
+        return winner
+    p = float(model._index.p)
+    margin = _distance_margin(model, xs, ys, p)
+    if margin is None:
+        return winner
+    X = model._fit_X
+    y_codes = model._y_codes
+    n = int(model.n_samples_fit_)
+    k = int(model.n_neighbors)
+    n_classes = len(model.classes_)
+    tree = model._index.tree
+
+    def query(centres, K):
+        if tree is None:
+            return model._index.query(centres, K)
+        D, ind = tree.query(centres, K, p=p, workers=-1)
+        return D.reshape(len(centres), K), ind.reshape(len(centres), K)
+
+    # Row widths: neighbours fetched from the tree, and bins of inherited candidate lists.
+    widths = np.unique([min(n, int(np.ceil(f * k)) + 4) for f in _CERTIFY_FETCH])
+    quadrants = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+
+    b = _CERTIFY_FIRST_BLOCK
+    bi, bj = (a.ravel() for a in np.mgrid[0 : -(-ny // b), 0 : -(-nx // b)])
+    # Blocks [:n_tree] ask the tree for about as many neighbours as they are expected to need
+    # (from their parent's d_k, dk_hint). Blocks [n_tree:] lie in a parent block whose sure
+    # neighbours (class counts in_base) they share: they choose the in_kk nearest among the
+    # parent's open candidates, in_flat[in_start : in_start + in_len].
+    n_tree = len(bi)
+    dk_hint = None
+    in_start = in_len = in_kk = in_flat = np.zeros(0, dtype=np.intp)
+    in_base = np.zeros((0, n_classes), dtype=np.intp)
+    while len(bi):
+        centres, hx, hy = _blocks(xs, ys, bi, bj, b)
+        radius = _metric_norm(hx, hy, p) * (1.0 + 1e-9) + margin
+        if dk_hint is None:
+            want = np.full(n_tree, widths[min(1, len(widths) - 1)])
+        else:
+            hint = dk_hint[:n_tree]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grow = np.where(hint > 0, (hint + 2.0 * radius[:n_tree]) / hint, np.inf)
+            want = _CERTIFY_WANT * k * grow**2 + 4
+            # Not worth a query: about as costly as the per-cell searches of the block.
+            want[want > _CERTIFY_QUERY_SHARE * (k + 1) * b * b] = np.inf
+        # Groups of rows of one width: (block positions, D, training indices, R, kk, base,
+        # whether D is sorted).
+        groups = []
+        fetch = np.searchsorted(widths, want)  # len(widths): too many to fetch, not asked
+        for g, K in enumerate(widths.tolist()):
+            rows = np.flatnonzero(fetch == g)
+            if len(rows):
+                D, ind = query(centres[rows], K)
+                R = np.full(len(rows), np.inf) if K == n else D[:, -1]
+                kk = np.full(len(rows), k)
+                base = np.zeros((len(rows), n_classes), dtype=np.intp)
+                groups.append((rows, D, ind, R, kk, base, True))
+        size_bin = np.searchsorted(widths, in_len)
+        for g in range(len(widths)):
+            local = np.flatnonzero(size_bin == g)
+            if len(local):
+                ind = _padded(in_start[local], in_len[local], in_flat, int(in_len[local].max()))
+                rows = n_tree + local
+                Xi = X[ind]
+                c = centres[rows]
+                D = _metric_norm(Xi[..., 0] - c[:, 0, None], Xi[..., 1] - c[:, 1, None], p)
+                D[ind < 0] = np.inf
+                R = np.full(len(local), np.inf)  # the open candidates hold every choice left
+                groups.append((rows, D, ind, R, in_kk[local], in_base[local], False))
+        got = np.full(len(bi), -1, dtype=np.intp)
+        complete = np.zeros(len(bi), dtype=bool)
+        d_k = np.full(len(bi), np.inf)
+        c_len, c_start, c_free = (np.zeros(len(bi), dtype=np.intp) for _ in range(3))
+        c_base = np.zeros((len(bi), n_classes), dtype=np.intp)
+        c_parts, offset = [], 0
+        for rows, D, ind, R, kk, base, presorted in groups:
+            g_got, g_complete, open_, s, free, g_dk = _certify_rows(
+                D, y_codes[ind], R, radius[rows], kk, base, n_classes, presorted
+            )
+            got[rows], complete[rows], d_k[rows] = g_got, g_complete, g_dk
+            c_base[rows], c_free[rows] = s, free
+            lengths = open_.sum(axis=1)
+            c_len[rows] = lengths
+            c_start[rows] = offset + np.cumsum(lengths) - lengths
+            offset += int(lengths.sum())
+            c_parts.append(ind[open_])  # row by row: the open candidate lists, concatenated
+        c_flat = np.concatenate(c_parts) if c_parts else np.zeros(0, dtype=np.intp)
+        good = got >= 0
+        level = np.full((-(-ny // b), -(-nx // b)), -1, dtype=np.intp)
+        level[bi[good], bj[good]] = got[good]
+        cells = np.repeat(np.repeat(level, b, axis=0), b, axis=1)[:ny, :nx]
+        np.copyto(winner, cells, where=cells >= 0)
+        if b <= _CERTIFY_LAST_BLOCK:
+            break
+        # Sub-blocks of the blocks left undecided: choose among the open candidates of a parent
+        # that knew them all (and not too many), else ask the tree (not below the smallest
+        # size). A parent with nothing left to choose is an exact vote tie: the engine's.
+        b //= 2
+        pass_on = ~good & complete & (c_free > 0) & (c_len <= widths[-1])
+        ask = ~good & ~complete & (b >= _CERTIFY_TREE_MIN_BLOCK)
+        if dk_hint is not None:
+            d_k = np.where(np.isfinite(d_k), d_k, dk_hint)  # not asked: keep the hint
+        src = np.repeat(np.concatenate([np.flatnonzero(ask), np.flatnonzero(pass_on)]), 4)
+        quad = np.tile(quadrants, (len(src) // 4, 1))
+        bi, bj = 2 * bi[src] + quad[:, 0], 2 * bj[src] + quad[:, 1]
+        keep = (bi * b < ny) & (bj * b < nx)
+        n_tree = int(keep[: 4 * int(ask.sum())].sum())
+        bi, bj, src = bi[keep], bj[keep], src[keep]
+        parent = src[n_tree:]
+        in_len, in_kk, in_base = c_len[parent], c_free[parent], c_base[parent]
+        in_start = np.cumsum(in_len) - in_len
+        in_flat = c_flat[np.repeat(c_start[parent] - in_start, in_len) + np.arange(in_len.sum())]
+        dk_hint = d_k[src]
+    return winner
+
+
+# --------------------------------------------------------------------------------------------
 # decision_surface
 # --------------------------------------------------------------------------------------------
 def decision_surface(model, x_range, y_range, resolution=200, *, return_confidence=False):
     """Predict every cell of a grid over a 2-D plot area.
 
     The grid cells go through the model's own vote (:meth:`KNNClassifier.vote`), so each cell
-    gets exactly the label ``model.predict`` gives that point, ties included.
+    gets exactly the label ``model.predict`` gives that point, ties included. With uniform
+    weights and ``return_confidence=False``, blocks of neighbouring cells whose vote is proven
+    to be the same for every cell (by the triangle inequality, from one neighbour search at the
+    block centre) get that label without a search per cell; only the cells no block could
+    decide go through the vote one by one. The labels are the same either way.
 
     Parameters
     ----------
@@ -199,14 +455,19 @@ def decision_surface(model, x_range, y_range, resolution=200, *, return_confiden
     xs, ys = grid_axes(x_range, y_range, resolution)
     _check_2d_model(model)
     Q = _grid_queries(xs, ys)
-    winner = np.empty(len(Q), dtype=np.intp)
-    share = np.empty(len(Q)) if return_confidence else None
-    for part in _chunks(len(Q), int(model.n_neighbors)):
-        vote = model.vote(Q[part])
-        winner[part] = vote.winner
-        if return_confidence:
-            share[part] = _winning_share(vote.scores, vote.winner)
     shape = (len(ys), len(xs))
+    if return_confidence:
+        winner = np.empty(len(Q), dtype=np.intp)
+        share = np.empty(len(Q))
+        for part in _chunks(len(Q), int(model.n_neighbors)):
+            vote = model.vote(Q[part])
+            winner[part] = vote.winner
+            share[part] = _winning_share(vote.scores, vote.winner)
+    else:
+        winner = _certified_winners(model, xs, ys).ravel()
+        rest = np.flatnonzero(winner < 0)
+        for part in _chunks(len(rest), int(model.n_neighbors)):
+            winner[rest[part]] = model.vote(Q[rest[part]]).winner
     labels = model.classes_[winner].reshape(shape)
     if return_confidence:
         return xs, ys, labels, share.reshape(shape)

@@ -1,3 +1,5 @@
+import zlib
+
 import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsClassifier
@@ -266,3 +268,196 @@ def test_k_limits_of_a_neighbor_grid():
         grid.hover(0)
     with pytest.raises(ValueError, match="weights"):
         grid.surface(2, weights="gaussian")
+
+
+# --------------------------------------------------------------------------------------------
+# Block certificates: the fast labels path must equal the per-cell vote exactly
+# --------------------------------------------------------------------------------------------
+ALL_METRICS = [*METRICS, ("minkowski", 1.5), ("minkowski", np.inf)]
+
+
+def certificate_data(kind, n, n_classes, rng):
+    """Training sets that stress the certificate: ties, duplicates, clusters, plain noise."""
+    y = rng.integers(0, n_classes, n)
+    if kind == "blobs":
+        centres = rng.normal(scale=2.0, size=(n_classes, 2))
+        X = centres[y] + rng.normal(scale=rng.uniform(0.3, 1.5), size=(n, 2))
+    elif kind == "uniform":
+        X = rng.uniform(-3, 3, size=(n, 2))
+    elif kind == "integer":  # many exactly equal distances, cells on training points
+        X = rng.integers(-3, 4, size=(n, 2)).astype(float)
+    elif kind == "duplicates":  # a few distinct points, repeated with different labels
+        base = rng.normal(size=(max(2, n // 6), 2))
+        X = base[rng.integers(0, len(base), n)]
+    else:  # "separated": large pure regions, where whole blocks certify
+        y = np.sort(y)
+        X = np.c_[y * 3.0 + rng.normal(scale=0.5, size=n), rng.normal(size=n)]
+    return X, y
+
+
+def certified_codes(model, xs, ys):
+    return surface_module._certified_winners(model, xs, ys)
+
+
+def check_certificate(model, x_range, y_range, resolution):
+    """The certified cells and the whole surface both equal model.predict cell by cell."""
+    xs, ys, labels = decision_surface(model, x_range, y_range, resolution)
+    expected = model.predict(meshgrid_queries(xs, ys)).reshape(len(ys), len(xs))
+    np.testing.assert_array_equal(labels, expected)
+    codes = certified_codes(model, xs, ys)
+    sure = codes >= 0
+    np.testing.assert_array_equal(model.classes_[codes[sure]], expected[sure])
+    return sure.mean()
+
+
+@pytest.mark.parametrize("metric,p", ALL_METRICS)
+@pytest.mark.parametrize("kind", ["blobs", "uniform", "integer", "duplicates", "separated"])
+def test_certified_surface_equals_per_cell_vote(metric, p, kind, monkeypatch):
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    rng = np.random.default_rng(zlib.crc32(repr((metric, p, kind)).encode()))
+    certified = []
+    for trial in range(6):
+        n = int(rng.choice([5, 30, 49, 50, 120, 400]))  # both engine paths: brute and tree
+        n_classes = int(rng.integers(2, 6))
+        X, y = certificate_data(kind, n, n_classes, rng)
+        k = int(rng.choice([1, 2, 3, 4, 5, 8, 15, n]))
+        k = min(k, n)
+        if trial == 0:
+            y = np.array(["red", "green", "blue", "cyan", "pink"])[y]  # string labels
+        model = KNNClassifier(k, metric=metric, p=p).fit(X, y)
+        low = X.min(axis=0) - rng.uniform(0, 2, 2)
+        high = X.max(axis=0) + rng.uniform(0, 2, 2)
+        if kind == "integer" and trial % 2:  # cell centres on the integer lattice
+            low, high = np.floor(low), np.ceil(high)
+            resolution = (int(high[0] - low[0]) * 4 + 1, int(high[1] - low[1]) * 2 + 1)
+        else:
+            resolution = (int(rng.integers(2, 70)), int(rng.integers(2, 70)))  # non-square
+        certified.append(check_certificate(model, (low[0], high[0]), (low[1], high[1]), resolution))
+    # The certificate really ran and decided cells (many where classes form regions).
+    assert max(certified) > (0.05 if kind in ("blobs", "separated") else 0.0)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # Down to single cells, asking the tree at every size, always.
+        {"_CERTIFY_LAST_BLOCK": 1, "_CERTIFY_TREE_MIN_BLOCK": 1, "_CERTIFY_QUERY_SHARE": np.inf},
+        # Tiny fetches (rows often incomplete) from big first blocks.
+        {"_CERTIFY_FIRST_BLOCK": 16, "_CERTIFY_FETCH": (1, 1.5), "_CERTIFY_LAST_BLOCK": 1},
+        # Only inherited candidate lists below the first level.
+        {"_CERTIFY_FIRST_BLOCK": 4, "_CERTIFY_TREE_MIN_BLOCK": 8, "_CERTIFY_LAST_BLOCK": 1},
+    ],
+)
+@pytest.mark.parametrize("kind", ["blobs", "uniform", "integer", "duplicates"])
+def test_certificate_settings_do_not_change_the_labels(settings, kind, monkeypatch):
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    for name, value in settings.items():
+        monkeypatch.setattr(surface_module, name, value)
+    rng = np.random.default_rng(zlib.crc32(repr((sorted(settings), kind)).encode()))
+    certified = []
+    for metric, p in ALL_METRICS:
+        n = int(rng.choice([20, 80, 300]))
+        X, y = certificate_data(kind, n, int(rng.integers(2, 5)), rng)
+        model = KNNClassifier(min(n, int(rng.choice([1, 3, 4, 9]))), metric=metric, p=p).fit(X, y)
+        low, high = X.min(axis=0) - 1, X.max(axis=0) + 1
+        resolution = (int(rng.integers(20, 60)), int(rng.integers(20, 60)))
+        certified.append(check_certificate(model, (low[0], high[0]), (low[1], high[1]), resolution))
+    assert max(certified) > 0
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 6])
+@pytest.mark.parametrize("n_classes", [2, 3, 5])
+def test_certified_surface_with_even_k_and_exact_vote_ties(k, n_classes, monkeypatch):
+    # Integer data and a grid through the lattice points and half-way points: equal
+    # distances decide ties at the k-th place and even k splits votes evenly.
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    rng = np.random.default_rng(10 * k + n_classes)
+    for n in (12, 60, 200):
+        X = rng.integers(0, 5, size=(n, 2)).astype(float)
+        y = rng.integers(0, n_classes, n)
+        model = KNNClassifier(k).fit(X, y)
+        check_certificate(model, (-1, 5), (-1, 5), (25, 13))
+        manhattan = KNNClassifier(k, metric="manhattan").fit(X, y)
+        check_certificate(manhattan, (-1, 5), (-1, 5), (13, 25))
+
+
+def test_certified_surface_k_equals_n_and_k_one(monkeypatch):
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    X, y = float_blobs(n=60, n_classes=3, seed=4)
+    for k in (1, 59, 60):
+        model = KNNClassifier(k).fit(X, y)
+        share = check_certificate(model, (-3, 5), (-3, 5), (40, 33))
+        assert share > 0.25
+    # k = n: every cell sees every training point, so the whole grid is one certified class
+    # (unless the overall vote is tied).
+    model = KNNClassifier(60).fit(X, y)
+    xs, ys = grid_axes((-3, 5), (-3, 5), 40)
+    codes = certified_codes(model, xs, ys)
+    counts = np.bincount(model.y_codes_, minlength=3)
+    if (counts == counts.max()).sum() == 1:
+        assert (codes == counts.argmax()).all()
+
+
+@pytest.mark.parametrize(
+    "x_range,y_range",
+    [((0.0, 1e-9), (0.0, 1e-9)), ((1e6, 1e6 + 1e-3), (-1e6, -1e6 + 1e-3)), ((-1e-7, 1e-7), (0, 1))],
+)
+def test_certified_surface_on_tiny_and_offset_ranges(x_range, y_range, monkeypatch):
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    rng = np.random.default_rng(7)
+    lo = np.array([x_range[0], y_range[0]])
+    span = np.array([x_range[1] - x_range[0], y_range[1] - y_range[0]])
+    for metric, p in ALL_METRICS:
+        X = lo + span * rng.uniform(-0.2, 1.2, size=(80, 2))
+        y = (X[:, 0] - lo[0] > span[0] / 2).astype(int) ^ (rng.random(80) < 0.2)
+        model = KNNClassifier(5, metric=metric, p=p).fit(X, y)
+        check_certificate(model, x_range, y_range, (48, 40))
+
+
+def test_benchmark_sized_surface_is_mostly_certified():
+    # The default settings (no monkeypatching) on the benchmark's kind of data.
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 1000)
+    centres = 1.5 * np.sqrt(0.5) * np.where(y[:, None] == 1, 1, -1)
+    X = centres + rng.normal(scale=1.3, size=(1000, 2))
+    model = KNNClassifier(15).fit(X, y)
+    assert check_certificate(model, (-5, 5), (-5, 5), 200) > 0.9
+
+
+def test_weights_distance_and_confidence_keep_the_per_cell_path(monkeypatch):
+    X, y = float_blobs(n=200, seed=2)
+    calls = []
+    original = surface_module._certified_winners
+
+    def spy(model, xs, ys):
+        out = original(model, xs, ys)
+        calls.append((out >= 0).sum())
+        return out
+
+    monkeypatch.setattr(surface_module, "_certified_winners", spy)
+    model = KNNClassifier(5, weights="distance").fit(X, y)
+    xs, ys, labels = decision_surface(model, (-3, 4), (-3, 4), 50)
+    np.testing.assert_array_equal(labels.ravel(), model.predict(meshgrid_queries(xs, ys)))
+    assert calls == [0]  # distance weights: nothing certified
+    uniform = KNNClassifier(5).fit(X, y)
+    decision_surface(uniform, (-3, 4), (-3, 4), 50, return_confidence=True)
+    assert len(calls) == 1  # confidence: the certificate is not even asked
+
+
+def test_a_shrunken_certificate_radius_is_caught(monkeypatch):
+    # The checks above can fail: certify with half the true block radius and some certified
+    # cell disagrees with the per-cell vote.
+    monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
+    original = surface_module._metric_norm
+    monkeypatch.setattr(surface_module, "_metric_norm", lambda hx, hy, p: original(hx, hy, p) * 0.3)
+    rng = np.random.default_rng(3)
+    wrong = 0
+    for _ in range(5):
+        X, y = certificate_data("uniform", 300, 3, rng)
+        model = KNNClassifier(7).fit(X, y)
+        xs, ys = grid_axes((-3, 3), (-3, 3), 120)
+        codes = certified_codes(model, xs, ys)
+        expected = model._y_codes[0] * 0 + model.vote(meshgrid_queries(xs, ys)).winner
+        expected = expected.reshape(codes.shape)
+        wrong += int(((codes >= 0) & (codes != expected)).sum())
+    assert wrong > 0
