@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from knn_ui import router
+
 st.set_page_config(page_title="KNN Classroom", page_icon="⭐", layout="wide")
 
 pages = [
@@ -16,4 +18,4 @@ pages = [
     st.Page("pages/your_data.py", title="Your own data", icon=":material/upload_file:"),
     st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
 ]
-st.navigation(pages).run()
+router.run(pages)  # run the page in the URL, then report what its link could not set

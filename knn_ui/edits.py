@@ -25,11 +25,8 @@ The page uses it like this::
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -49,7 +46,7 @@ from knn_core.edits import (
     fits_in_link,
     link_text,
 )
-from knn_ui import cache, state, style
+from knn_ui import cache, links, state, style
 
 #: The query parameter that carries the edits.
 PARAM = "edits"
@@ -126,7 +123,7 @@ class EditedData:
     """What the page draws: the edited data, its cache key and the canvas click callback.
 
     ``params`` is the page's view with ``k`` lowered to the number of points if needed;
-    ``address`` the query string the address bar must show, when the edits changed it.
+    ``address`` the fix the address bar needs (``links.set_quietly``) when the edits changed it.
     """
 
     key: tuple
@@ -137,7 +134,7 @@ class EditedData:
     n_classes: int
     names: list[str]
     params: object
-    address: str | None
+    address: tuple[str, list[str], list[str]] | None
     on_click: Callable[[float, float], None]
 
     @property
@@ -207,50 +204,16 @@ def _say(level: str, text: str) -> None:
     st.session_state[_MESSAGE] = (level, text)
 
 
-def _write_link(session: EditSession) -> str | None:
+def _write_link(session: EditSession):
     """Keep ``?edits=`` equal to the log, without a new browser-history entry.
 
     A plain ``st.query_params[...] = ...`` makes the browser ``pushState`` on every edit, so
-    Back would step through clicks. Instead the value is changed on the server only (as
-    ``knn_ui.links`` does on a session's first run) and the address bar is rewritten with
-    ``history.replaceState`` by :func:`_address_bar_script`, drawn by :func:`share_note`.
-    Returns the new query string when the address bar must change, else ``None``.
+    Back would step through clicks. The value is changed on the server only and the address
+    bar by a fixed script that :func:`share_note` draws (see ``knn_ui.links.set_quietly``).
+    Returns that address-bar fix, or ``None``.
     """
     want = link_text(session.edits, tag=session.tag) if session.edits else None
-    if st.query_params.get(PARAM) == want:
-        return None
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        params = ctx.session_state._state.query_params
-        if want is None:
-            params.discard_param_no_forward_msg(PARAM)
-        else:
-            params.set_with_no_forward_msg(PARAM, want)
-        ctx.query_string = urlencode(params._query_params, doseq=True)
-        return ctx.query_string
-    except Exception:  # noqa: BLE001 - other Streamlit internals: plain (history-growing) write
-        if want is None:
-            del st.query_params[PARAM]
-        else:
-            st.query_params[PARAM] = want
-        return None
-
-
-_SAFE_QUERY = re.compile(r"[A-Za-z0-9%+=&._~*-]*")
-
-
-def _address_bar_script(query: str) -> str:
-    """Return a fixed script that shows ``query`` in the address bar, adding no history entry."""
-    if _SAFE_QUERY.fullmatch(query) is None:  # urlencode output only, never anything else
-        raise ValueError(f"Expected a percent-encoded query string, but got {query!r}")
-    return (
-        "<script>(() => { const q = "
-        + json.dumps(query)
-        + "; history.replaceState(history.state, '', location.pathname + (q ? '?' + q : '')"
-        " + location.hash); })();</script>"
-    )
+    return links.set_quietly(PARAM, want)
 
 
 def record(edit: Edit) -> None:
@@ -501,8 +464,8 @@ def share_note(edited: EditedData) -> None:
     """
     session = edited.session
     if edited.address is not None:
-        # A fixed script and a percent-encoded query string: no user text reaches the page.
-        st.sidebar.html(_address_bar_script(edited.address), unsafe_allow_javascript=True)
+        # A fixed script; the edits travel base64-encoded, no user text reaches the page.
+        st.sidebar.html(links.address_bar_script([edited.address]), unsafe_allow_javascript=True)
     if not session.edits:
         return
     if edited.fits_in_link:

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from knn_ui import choosing, state, style
+from knn_ui import choosing, router, state, style
+
+router.ensure_routed()  # see knn_ui.router
 
 st.title("Choosing k")
 st.markdown(

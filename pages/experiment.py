@@ -3,7 +3,9 @@
 import streamlit as st
 
 from knn_ui import experiment_view as ev
-from knn_ui import state, style
+from knn_ui import router, state, style
+
+router.ensure_routed()  # see knn_ui.router
 
 st.title("The tutorial's experiment")
 st.html(style.CODE_CSS)  # code colours readable at WCAG AA

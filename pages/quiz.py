@@ -4,7 +4,9 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, state, style, views
+from knn_ui import cache, figures, own_data, router, state, style, views
+
+router.ensure_routed()  # see knn_ui.router
 
 st.title("Quiz")
 st.markdown(

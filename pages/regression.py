@@ -4,8 +4,10 @@ import streamlit as st
 
 from knn_core.regression import explain_regression
 from knn_ui import regression_view as rv
-from knn_ui import state
+from knn_ui import router, state
 from knn_ui.canvas import knn_canvas
+
+router.ensure_routed()  # see knn_ui.router
 
 st.title("KNN for numbers: regression")
 st.markdown(

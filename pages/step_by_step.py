@@ -5,8 +5,10 @@ import streamlit as st
 from knn_core.geometry import ball_outline
 from knn_core.lessons import STAGE_TITLES, algorithm_stages
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, state, steps, style, views
+from knn_ui import cache, figures, router, state, steps, style, views
 from knn_ui.canvas import knn_canvas
+
+router.ensure_routed()  # see knn_ui.router
 
 st.title("Step by step")
 st.html(style.CODE_CSS)  # code colours readable at WCAG AA

@@ -4,8 +4,10 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, state, views
+from knn_ui import cache, figures, own_data, router, state, views
 from knn_ui.canvas import knn_canvas, lookup_payload
+
+router.ensure_routed()  # see knn_ui.router
 
 MB = own_data.MAX_BYTES // 1_000_000
 

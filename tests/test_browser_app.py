@@ -135,3 +135,22 @@ def test_every_page_opens_without_an_exception(page, streamlit_url):
         assert_no_exception(page)
         name = href.rstrip("/").rsplit("/", 1)[-1] or "playground"
         screenshot(page, f"page_{name}")
+
+
+def test_a_deep_link_is_the_first_visit_to_a_fresh_server(page):
+    # Streamlit starts a server in its old pages/ folder mode; knn_ui.router sends that first
+    # visit through app.py, so the student who opens /quiz first sees the app's own menu.
+    from tests.browser_support import start_streamlit
+
+    with start_streamlit(APP) as base:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.goto(base + "/quiz")
+        wait_for_app(page)
+        assert_no_exception(page)
+        page.get_by_role("heading", name="Quiz").first.wait_for(timeout=30_000)
+        # Each link's text is its icon's name, then the page title.
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        nav = [text.split("\n")[-1].strip() for text in links]
+        screenshot(page, "deep_link_first_visit")
+    assert "Playground" in nav and "Choosing k" in nav, nav
+    assert "app" not in nav, nav
