@@ -297,7 +297,7 @@ def test_presenter_mode_has_no_serious_accessibility_violation(page, app_url):
     wait_for_plots(page)
     toggle = page.get_by_role("switch", name="Presenter mode")
     if not toggle.count():
-        toggle = page.get_by_label("Presenter mode")
+        toggle = page.get_by_role("switch", name="Presenter mode")
     assert toggle.is_checked(), "?present=true did not switch presenter mode on"
     assert_accessible(page, "playground_presenter")
 
