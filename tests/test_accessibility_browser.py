@@ -203,6 +203,9 @@ def wait_for_plots(page) -> None:
     wait_for_app(page)
     page.wait_for_function(PLOTS_DRAWN, timeout=60_000)
     wait_for_app(page)
+    # Elements left over from a previous run are drawn faded until the new run replaces
+    # them; axe would measure the fade, not the page.
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
     page.evaluate("document.fonts.ready.then(() => true)")
     assert_no_exception(page)
 

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from knn_core.edits import Edit, data_tag, link_text
 from tests.test_links import open_link
 
 SESSIONS = 20
@@ -23,11 +24,19 @@ DEFAULTS = {"data": "Blobs", "k": "3", "seed": "0"}
 
 
 def plan(i: int) -> dict:
-    """Session ``i``'s own link and edits: a different data set, k, seed and query each."""
+    """Session ``i``'s own link and edits: a different data set, k, seed, points and query.
+
+    Each session starts from a link that carries one hand-added point of its own (class
+    ``i % 2``, right where its query will be, so it takes part in the vote).
+    """
+    data = DATA[i % len(DATA)]
+    query = (round(-1 + 0.3 * i, 1), round(2.5 - 0.2 * i, 1))
+    tag = data_tag(data.lower(), 50, 0.3, i, 2)  # the Playground's default n, noise, classes
+    edits = link_text([Edit.add(*query, i % 2)], tag=tag)
     return {
-        "link": {"data": DATA[i % len(DATA)], "k": str(1 + 2 * (i % 7)), "seed": str(i)},
+        "link": {"data": data, "k": str(1 + 2 * (i % 7)), "seed": str(i), "edits": edits},
         "k_plus": 1 + i % 3,
-        "query": (round(-1 + 0.3 * i, 1), round(2.5 - 0.2 * i, 1)),
+        "query": query,
     }
 
 
@@ -80,8 +89,6 @@ def test_twenty_sessions_at_once_each_see_exactly_their_own_state(browser, strea
             page.get_by_role("spinbutton", name="Query x₂").press("Enter")
         for page in pages:
             wait_for_app(page, timeout=240)
-        # Point editing (knn_ui.edits, ?edits=) can join here: each session adds, removes or
-        # flips its own points, and final_link()/expected() include its edits.
         for i, page in enumerate(pages):
             assert_no_exception(page)
             query = {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
@@ -92,6 +99,8 @@ def test_twenty_sessions_at_once_each_see_exactly_their_own_state(browser, strea
             }, f"session {i}: {page.url}"
             assert float(query["qx"]) == float(link["qx"]), f"session {i}: {page.url}"
             assert float(query["qy"]) == float(link["qy"]), f"session {i}: {page.url}"
+            assert query.get("edits") == link["edits"], f"session {i}: {page.url}"
+            assert page.get_by_text("51 points").count() == 1, f"session {i}: its own point"
             shown = page.locator('[data-testid="stMetricValue"]').first.inner_text()
             assert shown.strip() == want[i], f"session {i}"
     except Exception:
