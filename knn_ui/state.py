@@ -250,24 +250,37 @@ PRESENTER_CSS = """
   .stApp { font-size: 1.3rem; }
   .stApp h1 { font-size: 3.2rem; }
   .stApp [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
+  .stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem; }
 </style>
 """
 
 
+_SIDEBAR_TUCKED = "_presenter_tucked"
+
+
 def presenter_control() -> bool:
-    """Draw the presenter-mode toggle; when on, enlarge text for the back of a classroom."""
+    """Draw the presenter-mode toggle; when on, enlarge text for the back of a classroom.
+
+    Turning it on (or opening a link with it on) also tucks the sidebar away, once: the
+    sidebar's » button brings it back, and it stays open after that.
+    """
     on = bool(
         st.sidebar.toggle(
             "Presenter mode",
             key="present",
             bind="query-params",
-            help="Large text and markers, readable from the back of a room. Close the sidebar "
-            "with its « button; J and K step k down and up.",
+            help="Large text and markers, readable from the back of a room; the sidebar is "
+            "tucked away (» brings it back). J and K step k down and up.",
         )
     )
     if on:
         # A fixed style sheet written here, never user text.
         st.html(PRESENTER_CSS)
+        if not st.session_state.get(_SIDEBAR_TUCKED):
+            st.set_page_config(initial_sidebar_state="collapsed")
+            st.session_state[_SIDEBAR_TUCKED] = True
+    elif st.session_state.pop(_SIDEBAR_TUCKED, None):
+        st.set_page_config(initial_sidebar_state="expanded")
     return on
 
 

@@ -154,3 +154,23 @@ def test_a_deep_link_is_the_first_visit_to_a_fresh_server(page):
         screenshot(page, "deep_link_first_visit")
     assert "Playground" in nav and "Choosing k" in nav, nav
     assert "app" not in nav, nav
+
+
+def test_presenter_mode_tucks_the_sidebar_away_and_enlarges_the_prediction(playground):
+    page = playground
+    sidebar_right = (
+        "Math.round(document.querySelector('[data-testid=stSidebar]')"
+        ".getBoundingClientRect().right)"
+    )
+    size = (
+        "parseFloat(getComputedStyle(document.querySelector("
+        "'[data-testid=stMetricValue] p')).fontSize)"
+    )
+    assert page.evaluate(sidebar_right) > 0
+    before = page.evaluate(size)
+    page.get_by_role("switch", name="Presenter mode").click(force=True)
+    wait_for_app(page)
+    page.wait_for_function(f"{sidebar_right} <= 0", timeout=10_000)
+    assert page.evaluate(size) > before
+    assert_no_exception(page)
+    screenshot(page, "presenter_mode")
