@@ -68,6 +68,15 @@ def grid(data_key: tuple, metric: str, p: float, weights: str, resolution: int, 
     Any ``k <= k_max`` is then answered by a re-vote, without a new neighbour search.
     """
     X, y, bounds = dataset(*data_key)
+    return search_grid(X, y, bounds, metric, p, weights, resolution, k_max)
+
+
+def search_grid(X, y, bounds, metric: str, p: float, weights: str, resolution: int, k_max: int):
+    """Search the neighbour grid of ``(X, y)`` over ``bounds`` (uncached; see :func:`grid`).
+
+    ``k_max`` is capped at the number of points, and the grid coarsened to stay within
+    :data:`GRID_ENTRIES` (see :func:`grid_resolution`).
+    """
     k_max = min(k_max, len(X))
     fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(X, y)
     return neighbor_grid(fitted, bounds[0], bounds[1], grid_resolution(resolution, k_max), k_max)

@@ -145,6 +145,11 @@ def message(finding: Finding) -> str:
 # --- Streamlit internals, kept in one place ---------------------------------------------------
 
 
+def _query_string(params) -> str:
+    """Return the URL query string of Streamlit's query-parameter store ``params``."""
+    return urlencode(params._query_params, doseq=True)
+
+
 def _streamlit_state():
     """Return ``(script run context, SessionState)`` of the running script."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -157,7 +162,7 @@ def _streamlit_hold_url_updates(ctx, params) -> None:
     """Keep URL changes on the server only (no browser message, so no history entry)."""
 
     def _record_only() -> None:
-        ctx.query_string = urlencode(params._query_params, doseq=True)
+        ctx.query_string = _query_string(params)
 
     params._send_query_param_msg = _record_only
 
@@ -233,7 +238,7 @@ def _normalise(params, canonical: dict[str, list[str] | None]) -> str:
             params.discard_param_no_forward_msg(key)
         else:
             params.set_with_no_forward_msg(key, value[0] if len(value) == 1 else value)
-    return urlencode(params._query_params, doseq=True)
+    return _query_string(params)
 
 
 #: Runs after the check during which the address-bar fix is sent again (a rerun that starts
@@ -278,7 +283,7 @@ def set_quietly(key: str, value: str | None) -> tuple[str, list[str], list[str]]
             params.discard_param_no_forward_msg(key)
         else:
             params.set_with_no_forward_msg(key, str(value))
-        ctx.query_string = urlencode(params._query_params, doseq=True)
+        ctx.query_string = _query_string(params)
     except Exception:  # noqa: BLE001 - Streamlit internals changed: the plain, public way
         if value is None:
             del st.query_params[key]

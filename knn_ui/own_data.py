@@ -47,7 +47,6 @@ from knn_core.datasets import make_dataset
 from knn_core.leave_one_out import leave_one_out, predict_training
 from knn_core.models import KNNClassifier
 from knn_core.quiz import quiz_query
-from knn_core.surface import neighbor_grid
 from knn_ui import cache, figures
 from knn_ui.style import class_symbol
 
@@ -370,11 +369,7 @@ def model(key: tuple, k: int, metric: str, p: float, weights: str, _data: OwnDat
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Finding the neighbours of every spot...")
 def grid(key, metric, p, weights, resolution, k_max, bounds, _data: OwnData):
     """Return the neighbour grid over ``bounds``, searched once at ``k_max``."""
-    k_max = min(k_max, len(_data.X))
-    fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(_data.X, _data.y)
-    return neighbor_grid(
-        fitted, bounds[0], bounds[1], cache.grid_resolution(resolution, k_max), k_max
-    )
+    return cache.search_grid(_data.X, _data.y, bounds, metric, p, weights, resolution, k_max)
 
 
 @st.cache_resource(

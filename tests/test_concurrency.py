@@ -75,20 +75,14 @@ def test_twenty_sessions_at_once_each_see_exactly_their_own_state(browser, strea
                     page.get_by_role("button", name=re.compile(r"^k \+ 1")).dispatch_event("click")
             for page in pages:
                 wait_for_app(page, timeout=240)
-        for i, page in enumerate(pages):  # then each types its own query point
-            x, y = plan(i)["query"]
-            page.bring_to_front()
-            page.get_by_role("spinbutton", name="Query x₁").fill(str(x))
-            page.get_by_role("spinbutton", name="Query x₁").press("Enter")
-        for page in pages:
-            wait_for_app(page, timeout=240)
-        for i, page in enumerate(pages):
-            x, y = plan(i)["query"]
-            page.bring_to_front()
-            page.get_by_role("spinbutton", name="Query x₂").fill(str(y))
-            page.get_by_role("spinbutton", name="Query x₂").press("Enter")
-        for page in pages:
-            wait_for_app(page, timeout=240)
+        for axis, label in enumerate(("Query x₁", "Query x₂")):  # each types its own query
+            for i, page in enumerate(pages):
+                page.bring_to_front()
+                box = page.get_by_role("spinbutton", name=label)
+                box.fill(str(plan(i)["query"][axis]))
+                box.press("Enter")
+            for page in pages:
+                wait_for_app(page, timeout=240)
         for i, page in enumerate(pages):
             assert_no_exception(page)
             query = {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
