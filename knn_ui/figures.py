@@ -130,8 +130,6 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-#: ``meta`` of the legend entries of the query's shapes (see ``canvas.js``).
-QUERY_LEGEND = "query legend"
 #: From this many points on, markers are drawn with WebGL (SVG slows down past a few thousand).
 WEBGL_FROM = 5_000
 
@@ -330,11 +328,11 @@ def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0) -> list[dic
 
 
 def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[dict]:
-    # Legend entries for the shapes: traces with no points. Only their name and colour change
-    # when the query moves, which Plotly restyles without redrawing the other traces.
+    # Legend entries for the shapes: traces with no points. They do not depend on where the
+    # query is, so a click changes the layout shapes and nothing else, and the canvas redraws
+    # just those (see canvas.js); the query's own prediction is in its star's fill colour.
     k = len(neighbourhood.neighbor_index)
-    # The canvas (canvas.js) knows them by their meta and restyles them in place.
-    empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip", meta=QUERY_LEGEND)
+    empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip")
     return [
         dict(
             empty,
@@ -359,10 +357,10 @@ def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[di
             marker=dict(
                 symbol="star",
                 size=round(24 * scale),
-                color=class_color(neighbourhood.prediction_code),
+                color="white",
                 line=dict(color="black", width=1.5),
             ),
-            name=f"query → {plain(neighbourhood.prediction_name)}",
+            name="query, filled in its predicted class's colour",
         ),
     ]
 

@@ -69,13 +69,12 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     spokes = shapes["spokes"].path
     assert spokes.count("M") == 5 and spokes.count("M0.1,0.2L") == 5
     assert shapes["neighbourhood"].path.startswith("M") and shapes["neighbourhood"].path[-1] == "Z"
-    legend = {t.name: t for t in fig.data if t.meta == figures.QUERY_LEGEND}
+    legend = {t.name: t for t in fig.data if list(t.x) == [None]}
     assert set(legend) == {
         "neighbourhood: Euclidean: circle",
         "5 nearest",
-        f"query → {names[trace.winner_code]}",
+        "query, filled in its predicted class's colour",
     }
-    assert all(list(t.x) == [None] for t in legend.values())
     assert list(fig.layout.xaxis.range) == list(bounds[0])
     heat = fig.data[0]
     assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
