@@ -21,7 +21,6 @@ __all__ = [
     "neighbour_rings",
     "plain",
     "playground_figure",
-    "vote_bar",
 ]
 
 
@@ -363,59 +362,3 @@ def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[di
             name="query, filled in its predicted class's colour",
         ),
     ]
-
-
-def vote_bar(names: Sequence[str], tally, *, winner_code: int, weighted=False, height=240):
-    """Bar chart of the vote: one bar per class, the winner outlined.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Display name of each class.
-    tally : array-like of shape (n_classes,)
-        Votes per class (summed weights when ``weighted``).
-    winner_code : int
-        The class that won (after the tie rule).
-    weighted : bool, default=False
-        Whether the tally holds summed distance weights rather than counts.
-    height : int, default=240
-        Figure height in pixels.
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-    """
-    tally = np.asarray(tally, dtype=float)
-    labels = [f"{v:.2f}" if weighted else f"{v:.0f}" for v in tally]
-    bar = dict(
-        type="bar",
-        x=[plain(n) for n in names],
-        y=tally,
-        text=labels,
-        textposition="outside",
-        marker=dict(
-            color=[class_color(c) for c in range(len(names))],
-            line=dict(
-                color=["black" if c == winner_code else "white" for c in range(len(names))],
-                width=[3 if c == winner_code else 0 for c in range(len(names))],
-            ),
-        ),
-        hovertemplate="%{x}: %{y}<extra></extra>",
-    )
-    top = float(tally.max()) if len(tally) else 1.0
-    layout = dict(
-        height=height,
-        margin=dict(l=40, r=10, t=30, b=30),
-        font=dict(family=FONT, size=14),
-        yaxis=dict(
-            title=dict(text="summed weight" if weighted else "votes"),
-            range=[0, top * 1.25 + 1e-9],
-            fixedrange=True,
-            dtick=None if weighted else 1,
-        ),
-        xaxis=dict(fixedrange=True),
-        plot_bgcolor="white",
-        showlegend=False,
-        title=dict(text="The vote", x=0, font=dict(size=15)),
-    )
-    return _figure([bar], layout)

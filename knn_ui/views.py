@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from knn_ui import figures
+from knn_ui.vote_chart import vote_chart
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=&\"'")
 
@@ -39,11 +39,8 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     st.caption(f"{share} of the {'weight' if weighted else 'votes'} went to this class.")
     if trace.tied:
         st.warning(f"Tied vote. {literal(trace.tie_explanation)}", icon="⚖️")
-    st.plotly_chart(
-        figures.vote_bar(names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted),
-        config={"displayModeBar": False},
-        key="vote_bar",
-        theme=None,
+    vote_chart(
+        names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted, key="vote_chart"
     )
 
 

@@ -5,8 +5,9 @@ import streamlit as st
 from knn_core.geometry import ball_outline
 from knn_core.lessons import STAGE_TITLES, algorithm_stages
 from knn_core.trace import trace_query
-from knn_ui import cache, figures, router, state, steps, style, views
+from knn_ui import cache, router, state, steps, style, views
 from knn_ui.canvas import knn_canvas
+from knn_ui.vote_chart import vote_chart
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -61,12 +62,7 @@ with side_col:
     if stage in ("count", "tie", "predict"):
         # At "count" a tied vote has no winner yet: no bar is outlined.
         winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)
-        st.plotly_chart(
-            figures.vote_bar(names, trace.tally, winner_code=winner, height=200),
-            config={"displayModeBar": False},
-            key="sbs_vote",
-            theme=None,
-        )
+        vote_chart(names, trace.tally, winner_code=winner, key="sbs_vote")
     st.markdown("**The tutorial's code**")
     st.code(steps.code_text(stage), language="python", wrap_lines=True)
     st.markdown(steps.code_note(stage))

@@ -89,13 +89,6 @@ def test_user_class_names_are_not_markup():
     assert names == ["&lt;b&gt;bold&lt;/b&gt;", "a&amp;b"]
 
 
-def test_vote_bar_marks_the_winner():
-    fig = validated(figures.vote_bar(["red", "blue"], [2, 2], winner_code=0))
-    bar = fig.data[0]
-    assert list(bar.y) == [2, 2]
-    assert list(bar.marker.line.width) == [3, 0]
-
-
 @pytest.mark.parametrize("n", [figures.WEBGL_FROM - 1, figures.WEBGL_FROM, 100_000])
 def test_large_data_switches_to_webgl_with_every_point_drawn(n):
     X, y = make_dataset("blobs", n, 0.3, 0, n_classes=2)
