@@ -44,7 +44,7 @@ def median_ms(values) -> str:
 def bench_python(repeats: int = 20) -> None:
     import plotly.graph_objects as go
 
-    from knn_ui.canvas import _figure_json, encode_frame, hover_payload
+    from knn_ui.canvas import _figure_json, hover_payload
 
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 10, (1000, 2))
@@ -66,7 +66,7 @@ def bench_python(repeats: int = 20) -> None:
         t2 = time.perf_counter()
         import json
 
-        frame = encode_frame('{"figure":' + figure + ',"hover":' + json.dumps(hover) + "}")
+        frame = ('{"figure":' + figure + ',"hover":' + json.dumps(hover) + "}").encode()
         t3 = time.perf_counter()
         timings["figure -> JSON"].append((t1 - t0) * 1e3)
         timings["hover_payload"].append((t2 - t1) * 1e3)

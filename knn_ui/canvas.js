@@ -5,60 +5,43 @@
 // of the grid cell under the pointer without a round trip to Python. It only draws and looks
 // up: the neighbour table and the predicted class of every cell come from Python.
 //
-// Data arrives as bytes: [uint32 LE n][n bytes of UTF-8 JSON][optional plotly.js source].
+// Data arrives as the bytes of a UTF-8 JSON text (figure, hover table, plotly.js URL...).
 // Text added to the page is set with textContent, never parsed as markup.
 
 const INSTANCES = new WeakMap(); // parentElement -> Canvas
 const G = globalThis;
 const PREVIEW_RING_PX = 9;
 const STAR_PX = 9;
-const PLOTLY_WAIT_MS = 1500; // grace period for another instance's copy of plotly.js
 
-function loadPlotly(source) {
+// plotly.js is served by the app (Streamlit's static files) and added once per page as an async
+// classic script: the browser downloads and compiles it off the main thread and caches it.
+function loadPlotly(url) {
   if (G.Plotly) return Promise.resolve(G.Plotly);
   if (G.__knnCanvasPlotly) return G.__knnCanvasPlotly;
   G.__knnCanvasPlotly = new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     const script = document.createElement("script");
     script.src = url;
+    script.async = true;
     script.dataset.knnCanvas = "plotly";
     script.onload = () => {
-      URL.revokeObjectURL(url);
       if (G.Plotly) resolve(G.Plotly);
       else reject(new Error("plotly.js ran but did not define window.Plotly"));
     };
     script.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new Error("plotly.js failed to load"));
+      script.remove();
+      reject(new Error(`plotly.js did not load from ${url}`));
     };
     document.head.appendChild(script);
   }).catch((err) => {
-    G.__knnCanvasPlotly = undefined;
+    G.__knnCanvasPlotly = undefined; // the next payload tries again
     throw err;
   });
   return G.__knnCanvasPlotly;
 }
 
-function waitForPlotly(timeoutMs) {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    const poll = () => {
-      if (G.Plotly) return resolve(G.Plotly);
-      if (G.__knnCanvasPlotly) return G.__knnCanvasPlotly.then(resolve, () => resolve(null));
-      if (performance.now() - start > timeoutMs) return resolve(null);
-      setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
-
-function decodeFrame(bytes) {
+function decodeMeta(bytes) {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const n = new DataView(u8.buffer, u8.byteOffset, 4).getUint32(0, true);
-  const text = new TextDecoder();
-  const meta = JSON.parse(text.decode(u8.subarray(4, 4 + n)));
-  const rest = u8.subarray(4 + n);
-  return { meta, plotlySource: rest.length ? text.decode(rest) : null };
+  return JSON.parse(new TextDecoder().decode(u8));
 }
 
 function sameBytes(a, b) {
@@ -190,28 +173,19 @@ class Canvas {
     // A rerun that changed nothing here (another widget moved) resends the same bytes.
     if (this.drawn && sameBytes(bytes, this.lastBytes)) return null;
     this.lastBytes = bytes;
-    const { meta, plotlySource } = decodeFrame(bytes);
+    const meta = decodeMeta(bytes);
     this.latest = { meta, t0 };
     // Hold the plot's height while plotly.js loads, so the page does not jump.
     this.gd.style.minHeight = `${meta.height}px`;
     if (G.Plotly) return this.schedule();
-    if (plotlySource) {
-      this.showStatus("Loading the plot…");
-      return loadPlotly(plotlySource).then(
-        () => this.schedule(),
-        (err) => this.showStatus(`The plot could not be drawn: ${err.message}`),
-      );
-    }
     this.showStatus("Loading the plot…");
-    return waitForPlotly(PLOTLY_WAIT_MS).then((plotly) => {
-      if (plotly) return this.schedule();
-      // This page has no plotly.js yet (for example the first payload was superseded before
-      // it was drawn): ask Python to send it again, a few times at most per page.
-      G.__knnCanvasAsked = (G.__knnCanvasAsked || 0) + 1;
-      if (G.__knnCanvasAsked <= 3) this.setTriggerValue("need_plotly", true);
-      else this.showStatus("The plot could not be drawn: plotly.js is missing.");
-      return null;
-    });
+    return loadPlotly(meta.plotly).then(
+      () => this.schedule(),
+      (err) => {
+        this.lastBytes = null; // drawn by no one: the same payload may be tried again
+        this.showStatus(`The plot could not be drawn: ${err.message}`);
+      },
+    );
   }
 
   schedule() {

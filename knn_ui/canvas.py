@@ -10,17 +10,19 @@ table of a grid of cells and the predicted class of each cell come from
 
 How plotly.js gets to the browser
 ---------------------------------
-plotly.js is read from the installed ``plotly`` package (``plotly.offline.get_plotlyjs()``,
-4.8 MB); nothing is fetched from a CDN and no copy is kept in this repository. A components v2
-element resends its ``js`` string on every rerun (``BidiComponent.js_content`` is filled from
-the registry each time the element is drawn), so plotly.js is *not* part of the component's
-``js``. Instead it travels once per browser session inside the element's ``data`` (which is
-sent as raw bytes: a JSON header followed by the plotly.js source), and the component's small
-module installs it as a classic ``<script>`` from a Blob URL, which defines ``window.Plotly``
-for the life of the page. Later reruns send only the figure and the hover table. Whether the
-session already has it is remembered in ``st.session_state``; should a browser lack it anyway
-(say the first payload was superseded before it was drawn), the component asks for it with a
-``need_plotly`` trigger and the next run sends it again.
+plotly.js comes from the installed ``plotly`` package (``package_data/plotly.min.js``,
+4.8 MB); nothing is fetched from a CDN and no copy is kept in this repository. On first use,
+:func:`install_plotly` copies it into the running app's ``static/`` folder (ignored by git),
+named by its version, and Streamlit's static file serving (``server.enableStaticServing`` in
+``.streamlit/config.toml``) serves it at ``app/static/plotly-<version>.min.js``. The
+component adds it to the page as an async classic ``<script>``, once per page: the browser
+downloads and compiles it off the main thread, keeps it in its HTTP cache across pages and
+visits, and it defines ``window.Plotly`` for the life of the page.
+
+Before, plotly.js travelled inside the first run's component data (as a component's ``js`` it
+would be resent on every rerun) and was run from a Blob URL: the page load then waited for
+the whole script run, the 4.8 MB websocket message and an uncached compile on the main
+thread.
 
 Measured with ``benchmarks/bench_canvas.py`` (2-core machine, headless Chromium, the
 Playground's largest case: 1000 points, a 160 x 160 heatmap, a 100 x 100 hover grid, k = 25):
@@ -63,7 +65,9 @@ import base64
 import functools
 import json
 import math
-import struct
+import os
+import shutil
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,16 +82,56 @@ _HERE = Path(__file__).resolve().parent
 _JS = (_HERE / "canvas.js").read_text(encoding="utf-8")
 _CSS = (_HERE / "canvas.css").read_text(encoding="utf-8")
 _COMPONENT_NAME = "knn_classroom_canvas"
-#: Session-state key remembering that this browser session already received plotly.js.
-PLOTLY_SENT_KEY = "_knn_canvas_plotly_sent"
 PAYLOAD_VERSION = 1
 
 
 @functools.cache
-def _plotly_js() -> bytes:
-    from plotly.offline import get_plotlyjs
+def plotly_file_name() -> str:
+    """Name of the copy of plotly.js the app serves: ``plotly-<version>.min.js``."""
+    from plotly.offline import get_plotlyjs_version
 
-    return get_plotlyjs().encode("utf-8")
+    return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+@functools.cache
+def install_plotly(static_dir: Path) -> Path:
+    """Copy the installed package's plotly.js into ``static_dir``; return the copy's path.
+
+    Done once per process and folder; an existing copy of the same size is kept. The copy is
+    written to a temporary file and renamed, so a page load never sees half a file.
+
+    Parameters
+    ----------
+    static_dir : pathlib.Path
+        The ``static`` folder next to the app's main script, which Streamlit serves at
+        ``app/static/`` when ``server.enableStaticServing`` is on.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import plotly
+
+    source = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    target = Path(static_dir) / plotly_file_name()
+    if not target.is_file() or target.stat().st_size != source.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    return target
+
+
+def _plotly_url() -> str:
+    """Install plotly.js for the running app and return the path the browser loads it from."""
+    from streamlit import config
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    main_script = Path(ctx.main_script_path) if ctx else _HERE.parent / "app.py"
+    install_plotly(main_script.resolve().parent / "static")
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/app/static/{plotly_file_name()}"
 
 
 @functools.cache
@@ -298,29 +342,6 @@ def _figure_json(figure) -> str:
     )
 
 
-def encode_frame(meta_json: str, plotly_js: bytes = b"") -> bytes:
-    r"""Pack the component's data: a uint32 length, the JSON header, then optional plotly.js.
-
-    Parameters
-    ----------
-    meta_json : str
-        The JSON header (figure, hover table, height).
-    plotly_js : bytes, optional
-        The plotly.js source, sent only when this browser session does not have it yet.
-
-    Returns
-    -------
-    bytes
-
-    Examples
-    --------
-    >>> encode_frame('{"a":1}')
-    b'\x07\x00\x00\x00{"a":1}'
-    """
-    head = meta_json.encode("utf-8")
-    return struct.pack("<I", len(head)) + head + plotly_js
-
-
 def _click_value(value) -> dict | None:
     if not isinstance(value, dict):
         return None
@@ -383,7 +404,6 @@ def knn_canvas(
             f"but got {type(hover).__name__}"
         )
 
-    send_js = not st.session_state.get(PLOTLY_SENT_KEY, False)
     meta = (
         '{"figure":'
         + _figure_json(figure)
@@ -391,12 +411,10 @@ def knn_canvas(
         + json.dumps(hover, separators=(",", ":"), allow_nan=False)
         + f',"height":{int(height)},"filename":"knn-plot","hint":'
         + json.dumps(str(click_hint))
+        + ',"plotly":'
+        + json.dumps(_plotly_url())
         + "}"
     )
-    data = encode_frame(meta, _plotly_js() if send_js else b"")
-
-    def _need_plotly() -> None:
-        st.session_state.pop(PLOTLY_SENT_KEY, None)
 
     def _clicked() -> None:
         if on_click is None:
@@ -407,11 +425,9 @@ def knn_canvas(
 
     result = _component()(
         key=key,
-        data=data,
+        # Sent as bytes: the browser compares them with the last payload before parsing.
+        data=meta.encode("utf-8"),
         height="content",
         on_click_change=_clicked,
-        on_need_plotly_change=_need_plotly,
     )
-    if send_js:
-        st.session_state[PLOTLY_SENT_KEY] = True
     return _click_value(result.get("click") if hasattr(result, "get") else None)

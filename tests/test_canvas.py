@@ -1,9 +1,8 @@
-"""Unit tests of knn_ui.canvas without a browser: the hover payload, the data frame, and the
-once-per-session delivery of plotly.js (through AppTest, which runs the script but no JS)."""
+"""Unit tests of knn_ui.canvas without a browser: the hover payload, the component's data and
+the copy of plotly.js the app serves (through AppTest, which runs the script but no JS)."""
 
 import base64
 import json
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knn_ui import canvas
-from knn_ui.canvas import PLOTLY_SENT_KEY, encode_frame, hover_payload
+from knn_ui.canvas import hover_payload
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = str(REPO / "tests" / "apps" / "canvas_demo.py")
@@ -127,14 +126,6 @@ def test_bad_input_names_the_parameter(change, error, words):
     assert words in str(info.value)
 
 
-def test_frame_is_length_prefixed_json_then_plotly_source():
-    frame = encode_frame('{"figure":{"data":[]},"name":"é"}', b"window.Plotly={};")
-    (n,) = struct.unpack("<I", frame[:4])
-    assert json.loads(frame[4 : 4 + n].decode("utf-8")) == {"figure": {"data": []}, "name": "é"}
-    assert frame[4 + n :] == b"window.Plotly={};"
-    assert encode_frame("{}") == b"\x02\x00\x00\x00{}"
-
-
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -151,13 +142,37 @@ def test_click_values_are_checked(value, expected):
     assert canvas._click_value(value) == expected
 
 
-def test_plotly_js_comes_from_the_installed_package():
+def installed_plotly_js() -> Path:
     import plotly
 
-    installed = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    assert canvas._plotly_js() == installed.read_bytes()
-    # ... and no copy of it is kept in the repository.
-    skip = {".git", "node_modules"}  # node_modules: test tools from npm, never committed
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def test_plotly_js_is_a_copy_of_the_installed_package(tmp_path):
+    from plotly.offline import get_plotlyjs_version
+
+    copy = canvas.install_plotly(tmp_path / "static")
+    assert copy == tmp_path / "static" / f"plotly-{get_plotlyjs_version()}.min.js"
+    assert copy.read_bytes() == installed_plotly_js().read_bytes()
+    assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no partial file left
+
+
+def test_a_damaged_copy_of_plotly_js_is_replaced(tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / canvas.plotly_file_name()).write_text("/* cut short */")
+    canvas.install_plotly.cache_clear()
+    try:
+        copy = canvas.install_plotly(static)
+    finally:
+        canvas.install_plotly.cache_clear()
+    assert copy.read_bytes() == installed_plotly_js().read_bytes()
+
+
+def test_no_copy_of_plotly_js_is_kept_in_the_repository():
+    # The copies the app serves are made at run time into static/ folders, which git ignores.
+    assert "static/" in (REPO / ".gitignore").read_text().split()
+    skip = {".git", "node_modules", "static"}  # node_modules: test tools from npm
     big_js = [p for p in REPO.rglob("*.js") if not skip & set(p.parts) and p.stat().st_size > 1e6]
     assert big_js == []
 
@@ -171,35 +186,24 @@ def test_component_code_never_writes_markup():
 def component_data(at):
     elements = at.get("bidi_component")
     assert len(elements) == 1
-    data = elements[0].proto.bytes
-    (n,) = struct.unpack("<I", data[:4])
-    return json.loads(data[4 : 4 + n]), data[4 + n :]
+    return json.loads(elements[0].proto.bytes.decode("utf-8"))
 
 
-def test_plotly_js_is_sent_once_per_session_and_again_on_request():
+def test_the_component_gets_the_figure_the_hover_table_and_where_plotly_js_is():
     at = AppTest.from_file(DEMO, default_timeout=60)
     at.run()
     assert not at.exception
-    meta, js = component_data(at)
-    assert js.startswith(b"/**\n* plotly.js v")
+    meta = component_data(at)
     assert meta["height"] == 500
     assert meta["hover"]["nx"] == 50 and meta["hover"]["k"] == 3
     assert {t["type"] for t in meta["figure"]["data"]} == {"scatter"}
-    assert at.session_state[PLOTLY_SENT_KEY] is True
+    # Served by Streamlit from the static folder next to the running script.
+    assert meta["plotly"] == f"/app/static/{canvas.plotly_file_name()}"
+    served = Path(DEMO).parent / "static" / canvas.plotly_file_name()
+    assert served.read_bytes() == installed_plotly_js().read_bytes()
 
-    at.run()  # a rerun of the same session: the browser already has it
-    meta_again, js_again = component_data(at)
-    assert js_again == b""
-    assert meta_again["hover"] == meta["hover"]
-
-    # What the need_plotly trigger's callback does: forget, so the next run sends it again.
-    at.session_state[PLOTLY_SENT_KEY] = False
-    at.run()
-    assert component_data(at)[1] == js
-
-    fresh = AppTest.from_file(DEMO, default_timeout=60)  # a new session
-    fresh.run()
-    assert component_data(fresh)[1] == js
+    at.run()  # the same payload again: the browser skips it without parsing
+    assert component_data(at) == meta
 
 
 def test_bad_arguments_are_reported():

@@ -300,14 +300,26 @@ def test_class_names_are_shown_as_text_not_markup(demo):
     screenshot(page, "canvas_odd_names")
 
 
-def test_missing_plotly_is_requested_again(demo):
-    page = demo("?plotly=withheld")  # the first run "forgets" to send plotly.js
-    assert runs(page) >= 2
-    assert page.evaluate("typeof window.Plotly.react") == "function"
-    assert page.locator("script[data-knn-canvas=plotly]").count() == 1
-    g = geometry(page)
-    click_and_wait(page, *to_pixel(g, 5.0, 5.0))
-    assert shown_pair(page, "returned click: ") is not None
+def test_plotly_js_is_loaded_once_from_the_app_static_folder(demo):
+    from knn_ui.canvas import plotly_file_name
+
+    page = demo()
+    src = page.locator("script[data-knn-canvas=plotly]").get_attribute("src")
+    assert src.endswith(f"/app/static/{plotly_file_name()}")
+    version = plotly_file_name().removeprefix("plotly-").removesuffix(".min.js")
+    assert page.evaluate("window.Plotly.version") == version
+    served = page.request.get(page.evaluate("(src) => new URL(src, location.href).href", src))
+    assert served.ok and "javascript" in served.headers["content-type"]
+
+
+def test_a_plot_whose_plotly_js_fails_to_load_says_so(page, streamlit_url):
+    page.route("**/app/static/plotly-*.min.js", lambda route: route.abort())
+    page.goto(streamlit_url(DEMO))
+    wait_for_app(page)
+    status = page.locator(".knn-canvas-status")
+    status.filter(has_text="could not be drawn").wait_for(timeout=30_000)
+    assert "plotly.js did not load from /app/static/plotly-" in status.text_content()
+    assert_no_exception(page)
 
 
 def test_resizing_keeps_clicks_exact(demo):

@@ -7,8 +7,7 @@ by ``on_click``, before the script runs); and the click ``knn_canvas`` returned 
 
 Query parameters: ``names=odd`` uses class names with markup characters (they must show as
 plain text); ``regions=1`` adds a 160 x 160 heatmap like the Playground's decision regions;
-``plotly=withheld`` pretends the first run's copy of plotly.js was lost, so the component has
-to ask for it; ``big=1`` is the Playground's largest case for the benchmark: 1000 points,
+``big=1`` is the Playground's largest case for the benchmark: 1000 points,
 100 x 100 hover cells, k = 25 (use it with ``regions=1``).
 """
 
@@ -16,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_ui.canvas import PLOTLY_SENT_KEY, hover_payload, knn_canvas
+from knn_ui.canvas import hover_payload, knn_canvas
 
 BIG = st.query_params.get("big") == "1"
 K = 25 if BIG else 3
@@ -98,11 +97,6 @@ fig.update_layout(
     plot_bgcolor="white",
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
 )
-
-
-if st.query_params.get("plotly") == "withheld" and "withheld" not in st.session_state:
-    st.session_state["withheld"] = True
-    st.session_state[PLOTLY_SENT_KEY] = True
 
 
 def place(x: float, y: float) -> None:
