@@ -3,7 +3,10 @@
 Measures, on ``app.py`` with 200 points and decision regions on (``?n=200``):
 
 - first render: page load until the plot is drawn;
-- click -> updated vote: mouse down on the plot until the new prediction text is on the page;
+- click -> updated vote: from the browser's click event on the plot (the button's release; the
+  pointer is already there, as a student's is) until the query inputs show the clicked spot and
+  the run that redrew the vote has finished, timed in the page by a MutationObserver; the same
+  span as Playwright sees it (its calls add a few round trips) is printed too;
 - hover preview: pointer move until the preview is drawn (timed in the browser by the canvas);
 - a rerun's script time: the Playground script run after moving the query, through Streamlit's
   own ``AppTest`` (which adds its own overhead, so this is an upper bound).
@@ -35,6 +38,28 @@ GEOMETRY = """() => {
 }"""
 QUERY_INPUTS = """() => Array.from(document.querySelectorAll('[data-testid="stNumberInput"] input'))
     .slice(-2).map(e => e.value).join(',')"""
+# Times one click in the page: from its click event until the query inputs changed and the
+# script run it caused (shown by Streamlit's data-test-script-state) has finished.
+ARM_CLICK = f"""() => {{
+    const inputs = {QUERY_INPUTS};
+    const before = inputs();
+    const app = document.querySelector('[data-testid="stApp"]');
+    const t = (window.__click = {{}});
+    let ran = false;
+    window.addEventListener('click', () => {{ t.click ??= performance.now(); }},
+        {{capture: true, once: true}});
+    const observer = new MutationObserver(() => {{
+        const state = app.getAttribute('data-test-script-state');
+        if (state === 'running') ran = true;
+        if (inputs() !== before) t.moved ??= performance.now();
+        if (ran && t.moved && state === 'notRunning') {{
+            t.done = performance.now();
+            observer.disconnect();
+        }}
+    }});
+    observer.observe(document.body, {{subtree: true, childList: true, attributes: true,
+        characterData: true}});
+}}"""
 
 
 def med(values) -> str:
@@ -66,23 +91,22 @@ def bench_browser(playwright, clicks: int, moves: int, points: int = 200) -> Non
 
         g = page.evaluate(GEOMETRY)
         rng = np.random.default_rng(0)
-        latencies = []
+        latencies, walls = [], []
         for _ in range(clicks):
-            before = page.evaluate(QUERY_INPUTS)
             px = g["left"] + rng.uniform(0.1, 0.9) * g["w"]
             py = g["top"] + rng.uniform(0.1, 0.9) * g["h"]
+            page.mouse.move(px, py)
+            page.wait_for_timeout(250)
+            page.evaluate(ARM_CLICK)
             t0 = time.perf_counter()
             page.mouse.click(px, py)
-            # The vote panel is redrawn in the same run that moves the query inputs.
-            page.wait_for_function(f"({QUERY_INPUTS})() !== {before!r}", timeout=30_000)
-            page.wait_for_function(
-                "document.querySelector('[data-testid=\"stApp\"]')"
-                ".getAttribute('data-test-script-state') === 'notRunning'",
-                timeout=30_000,
-            )
-            latencies.append((time.perf_counter() - t0) * 1000)
+            page.wait_for_function("window.__click && window.__click.done", timeout=30_000)
+            walls.append((time.perf_counter() - t0) * 1000)
+            timing = page.evaluate("window.__click")
+            latencies.append(timing["done"] - timing["click"])
             wait_for_app(page)
-        print(f"  click -> updated vote               {med(latencies)}   target <= 300 ms")
+        print(f"  click -> updated vote (in page)     {med(latencies)}   target <= 300 ms")
+        print(f"  click -> updated vote (Playwright)  {med(walls)}")
 
         preview = []
         for i in range(moves):
