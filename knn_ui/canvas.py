@@ -123,13 +123,26 @@ def install_plotly(static_dir: Path) -> Path:
 
 
 def _plotly_url() -> str:
-    """Install plotly.js for the running app and return the path the browser loads it from."""
+    """Install plotly.js for the running app and return the path the browser loads it from.
+
+    If the copy cannot be written (a read-only app folder), the page says so and why; the
+    plot's own status line then reports that plotly.js did not load.
+    """
+    import streamlit as st
     from streamlit import config
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     main_script = Path(ctx.main_script_path) if ctx else _HERE.parent / "app.py"
-    install_plotly(main_script.resolve().parent / "static")
+    static_dir = main_script.resolve().parent / "static"
+    try:
+        install_plotly(static_dir)
+    except OSError as error:
+        st.error(
+            f"The plot needs a copy of plotly.js in {static_dir}, and it could not be "
+            f"written there ({error.strerror or error}). Make that folder writable, or copy "
+            f"plotly.min.js from the installed plotly package there as {plotly_file_name()}."
+        )
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
     return f"{'/' + base if base else ''}/app/static/{plotly_file_name()}"
 

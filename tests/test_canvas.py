@@ -169,6 +169,20 @@ def test_a_damaged_copy_of_plotly_js_is_replaced(tmp_path):
     assert copy.read_bytes() == installed_plotly_js().read_bytes()
 
 
+def test_a_static_folder_that_cannot_be_written_is_explained(monkeypatch):
+    def read_only(static_dir):
+        raise PermissionError(13, "Permission denied", str(static_dir))
+
+    monkeypatch.setattr(canvas, "install_plotly", read_only)
+    at = AppTest.from_file(DEMO, default_timeout=60)
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "could not be written there (Permission denied)" in error.value
+    assert str(Path(DEMO).parent / "static") in error.value
+    assert component_data(at)["plotly"] == f"/app/static/{canvas.plotly_file_name()}"
+
+
 def test_no_copy_of_plotly_js_is_kept_in_the_repository():
     # The copies the app serves are made at run time into static/ folders, which git ignores.
     assert "static/" in (REPO / ".gitignore").read_text().split()
