@@ -99,7 +99,7 @@ def bench_canvas(playwright, clicks: int, moves: int, query: str) -> None:
         wait_for_app(page)
         print(f"\nknn_canvas in Chromium (demo {query or 'small'}):")
         print(f"  first page load to plot drawn   {time.perf_counter() - t0:6.2f} s")
-        print(f"  bytes received on first load     {counter.bytes / 1e6:6.2f} MB (incl. plotly.js)")
+        print(f"  websocket bytes on first load    {counter.bytes / 1e6:6.2f} MB (plotly.js: HTTP)")
         g = page.evaluate(GEOMETRY)
         page.evaluate(
             "document.addEventListener('mousedown', e => { window.__down = performance.now(); },"
@@ -126,7 +126,7 @@ def bench_canvas(playwright, clicks: int, moves: int, query: str) -> None:
             sizes.append(counter.bytes)
         print(f"  click -> figure redrawn          {median_ms(latencies)}")
         print(f"    of which data -> Plotly.react  {median_ms(render_ms)}")
-        print(f"  bytes received per click rerun   {statistics.median(sizes) / 1e3:6.0f} kB")
+        print(f"  websocket bytes per click rerun  {statistics.median(sizes) / 1e3:6.0f} kB")
 
         preview = []
         for i in range(moves):
