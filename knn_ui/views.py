@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from knn_ui.neighbour_table import neighbour_table as draw_neighbour_table
 from knn_ui.vote_chart import vote_chart
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=&\"'")
@@ -57,28 +58,12 @@ def outside_note(query, bounds) -> None:
 
 
 def neighbour_table(trace, X, names: Sequence[str]) -> None:
-    """Show the k nearest neighbours: rank, coordinates, class, distance (and weight)."""
-    rows = {
-        "rank": list(range(1, len(trace.kept) + 1)),
-        "point #": [int(i) for i in trace.kept],
-        "x₁": [float(X[i, 0]) for i in trace.kept],
-        "x₂": [float(X[i, 1]) for i in trace.kept],
-        "class": [names[int(c)] for c in trace.kept_codes],
-        "distance": [float(d) for d in trace.kept_distances],
-    }
-    if trace.weights == "distance":
-        rows["weight"] = [float(w) for w in trace.kept_weights]
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "x₁": st.column_config.NumberColumn(format="%.2f"),
-            "x₂": st.column_config.NumberColumn(format="%.2f"),
-            "distance": st.column_config.NumberColumn(format="%.3f"),
-            "weight": st.column_config.NumberColumn(format="%.3f"),
-        },
-    )
+    """Show the k nearest neighbours: rank, coordinates, class, distance (and weight).
+
+    A plain DOM table (:func:`knn_ui.neighbour_table.neighbour_table`), updated in place on
+    reruns; class names are shown as plain text.
+    """
+    draw_neighbour_table(trace, X, names, key="neighbours")
 
 
 def playground_explanations() -> None:

@@ -23,6 +23,7 @@ from knn_core.edits import (
     decode_edits,
     encode_edits,
 )
+from tests.neighbour_rows import app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -97,7 +98,7 @@ def prediction(at) -> str:
 
 
 def neighbours(at):
-    return at.dataframe[0].value
+    return app_rows(at)
 
 
 def button(at, label):

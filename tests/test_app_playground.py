@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.neighbour_rows import app_rows
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
 
@@ -22,7 +24,7 @@ def prediction_text(at) -> str:
 
 
 def neighbour_rows(at):
-    return at.dataframe[0].value
+    return app_rows(at)
 
 
 def test_default_page_renders_without_exception(app):

@@ -11,6 +11,7 @@ from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
 from knn_core.models import KNNClassifier
 from knn_core.quiz import quiz_query
+from tests.neighbour_rows import app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
@@ -73,6 +74,8 @@ def test_renders_with_one_button_per_class_and_nothing_given_away(quiz):
     assert names == ["red", "blue", "query: which class?"]
     assert not [m for m in quiz.metric if m.label == "Prediction"]
     assert not quiz.dataframe
+    with pytest.raises(LookupError, match="found 0"):
+        app_rows(quiz)  # no neighbour table either
 
 
 def test_the_question_is_the_one_knn_core_picks(quiz):
@@ -99,6 +102,7 @@ def test_right_then_wrong_answers_update_the_score(quiz):
     names = trace_names(quiz)
     assert "decision regions" in names
     assert any(name.startswith("3 nearest") for name in names)
+    assert len(app_rows(quiz)) == 3  # the neighbour table, under "The 3 nearest points"
     assert all(b.disabled for b in class_buttons(quiz))
 
     # A rerun does not count the question again.

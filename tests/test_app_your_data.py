@@ -15,6 +15,7 @@ from knn_core.csv_io import CSVError, load_csv
 from knn_core.leave_one_out import leave_one_out
 from knn_core.models import KNNClassifier
 from knn_ui import own_data
+from tests.neighbour_rows import app_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -93,7 +94,7 @@ def test_good_file_shows_columns_picture_vote_and_neighbours(page):
         "species",
     )
     assert prediction_text(page)
-    assert len(page.dataframe[2].value) == 3  # the neighbour table at k = 3
+    assert len(app_rows(page)) == 3  # the neighbour table at k = 3
     assert not page.error
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from knn_ui import style, vote_chart
 from knn_ui.vote_chart import vote_chart_data
+from tests.neighbour_rows import app_rows
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -133,7 +134,7 @@ def test_playground_chart_matches_the_prediction_and_the_neighbour_counts():
     for k in (7, 4, 12):
         at.slider(key="k").set_value(k).run()
         assert not at.exception, at.exception
-        table = at.dataframe[0].value
+        table = app_rows(at)
         assert len(table) == k
         counts = Counter(table["class"])
         data = chart_data(at, "vote_chart")

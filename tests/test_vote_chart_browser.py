@@ -1,6 +1,6 @@
 """The vote chart (knn_ui.vote_chart) in a real browser: the app served by Streamlit, driven by
 Playwright in headless Chromium. Expected counts come from the neighbour table on the same page
-(read from the data grid's accessible table), not from the chart's own data."""
+(the cells of knn_ui.neighbour_table's <table>), not from the chart's own data."""
 
 from collections import Counter
 
@@ -39,7 +39,7 @@ CHART = """() => {
 }"""
 
 NEIGHBOUR_COLUMN = """(name) => {
-    const table = document.querySelector('[data-testid="stDataFrame"] table');
+    const table = document.querySelector('.knn-nt table');
     const head = Array.from(table.querySelectorAll('thead th')).map(c => c.textContent);
     const col = head.indexOf(name);
     if (col < 0) throw new Error(`no column ${name} in ${head}`);
@@ -53,8 +53,8 @@ def chart(page):
 
 
 def neighbour_column(page, name):
-    """One column of the neighbour table, as the text of its accessible table's cells."""
-    page.wait_for_selector('[data-testid="stDataFrame"] table', state="attached")
+    """One column of the neighbour table, as the text of its cells."""
+    page.wait_for_selector(".knn-nt[data-renders] table", state="attached")
     return page.evaluate(NEIGHBOUR_COLUMN, name)
 
 
@@ -134,7 +134,7 @@ def test_distance_weights_show_summed_weights(page, streamlit_url):
     labels = [r["label"] for r in c["rows"]]
     assert all(len(label.split(".")[-1]) == 2 for label in labels), labels
     # Weight 1 / distance (no neighbour sits on the query here), summed per class, from the
-    # neighbour table (its weight column is scrolled out of view, so not in the grid's DOM).
+    # neighbour table's distances (its weight column is checked in test_neighbour_table_browser).
     summed = Counter()
     distances = [float(d) for d in neighbour_column(page, "distance")]
     assert len(distances) == 9 and min(distances) > 0
