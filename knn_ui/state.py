@@ -251,6 +251,7 @@ PRESENTER_CSS = """
   .stApp h1 { font-size: 3.2rem; }
   .stApp [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
   .stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem; }
+  .stApp .knn-vote, .stApp .knn-nt { zoom: 1.3; }
 </style>
 """
 

@@ -156,7 +156,7 @@ def test_a_deep_link_is_the_first_visit_to_a_fresh_server(page):
     assert "app" not in nav, nav
 
 
-def test_presenter_mode_tucks_the_sidebar_away_and_enlarges_the_prediction(playground):
+def test_presenter_mode_tucks_the_sidebar_away_and_enlarges_the_vote(playground):
     page = playground
     sidebar_right = (
         "Math.round(document.querySelector('[data-testid=stSidebar]')"
@@ -166,11 +166,16 @@ def test_presenter_mode_tucks_the_sidebar_away_and_enlarges_the_prediction(playg
         "parseFloat(getComputedStyle(document.querySelector("
         "'[data-testid=stMetricValue] p')).fontSize)"
     )
+    # The vote bars and the neighbour table (their own components) grow with the page's text.
+    drawn = "(sel) => document.querySelector(sel).getBoundingClientRect().height"
     assert page.evaluate(sidebar_right) > 0
     before = page.evaluate(size)
+    parts_before = [page.evaluate(drawn, sel) for sel in (".knn-vote-track", ".knn-nt td")]
     page.get_by_role("switch", name="Presenter mode").click(force=True)
     wait_for_app(page)
     page.wait_for_function(f"{sidebar_right} <= 0", timeout=10_000)
     assert page.evaluate(size) > before
+    parts = [page.evaluate(drawn, sel) for sel in (".knn-vote-track", ".knn-nt td")]
+    assert all(after > 1.2 * old for after, old in zip(parts, parts_before, strict=True))
     assert_no_exception(page)
     screenshot(page, "presenter_mode")
