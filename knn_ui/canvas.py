@@ -6,7 +6,7 @@ exact data coordinates; moving the pointer draws a preview of the neighbours of 
 it in the browser, with no round trip to Python. The browser only looks up: the neighbour
 table of a grid of cells and the predicted class of each cell come from
 :func:`hover_payload`, computed by ``knn_core``. The JavaScript and CSS live next to this file
-(``canvas.js``, ``canvas.css``) and are read once at import.
+(``canvas.js``, ``canvas.css``), declared by :mod:`knn_ui.components`.
 
 How plotly.js gets to the browser
 ---------------------------------
@@ -74,14 +74,12 @@ from typing import Any
 
 import numpy as np
 
+from knn_ui.components import declare
 from knn_ui.style import class_color
 
 __all__ = ["hover_payload", "knn_canvas", "lookup_payload"]
 
 _HERE = Path(__file__).resolve().parent
-_JS = (_HERE / "canvas.js").read_text(encoding="utf-8")
-_CSS = (_HERE / "canvas.css").read_text(encoding="utf-8")
-_COMPONENT_NAME = "knn_classroom_canvas"
 PAYLOAD_VERSION = 1
 
 
@@ -145,13 +143,6 @@ def _plotly_url() -> str:
         )
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
     return f"{'/' + base if base else ''}/app/static/{plotly_file_name()}"
-
-
-@functools.cache
-def _component():
-    import streamlit as st
-
-    return st.components.v2.component(_COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _encode(array: np.ndarray, dtype: str) -> dict:
@@ -436,7 +427,7 @@ def knn_canvas(
         if value is not None:
             on_click(value["x"], value["y"])
 
-    result = _component()(
+    result = declare("canvas")(
         key=key,
         # Sent as bytes: the browser compares them with the last payload before parsing.
         data=meta.encode("utf-8"),

@@ -5,7 +5,7 @@ as one ``<table>`` row each, nearest first: rank, training point number, x₁, x
 distance, and the vote weight when the model weighs by distance.
 
 It is a ``st.components.v2.component`` with inline JavaScript and CSS (``neighbour_table.js``,
-``neighbour_table.css`` next to this file, read once at import), not ``st.dataframe``:
+``neighbour_table.css`` next to this file, see :mod:`knn_ui.components`), not ``st.dataframe``:
 Streamlit's data grid cost about 350 ms of the Playground's first render, and ``st.table``
 renders every cell as Markdown (slow with many rows, and it would format users' class names).
 Here the browser keeps one table per element and updates its cells in place on every rerun,
@@ -27,19 +27,15 @@ Accessibility: a real ``<table>`` with a (visually hidden) ``<caption>`` and
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
+from knn_ui.components import declare
+
 __all__ = ["COLUMNS", "neighbour_table", "neighbour_table_data"]
 
-_HERE = Path(__file__).resolve().parent
-_JS = (_HERE / "neighbour_table.js").read_text(encoding="utf-8")
-_CSS = (_HERE / "neighbour_table.css").read_text(encoding="utf-8")
-_COMPONENT_NAME = "knn_classroom_neighbour_table"
 
 #: Every column the table can have, in order: ``name`` (the column's name when tests read the
 #: table back), ``label`` (its header; short, so that the table fits a side column),
@@ -152,13 +148,6 @@ def neighbour_table_data(trace, X, names: Sequence[str]) -> dict:
     }
 
 
-@functools.cache
-def _component():
-    import streamlit as st
-
-    return st.components.v2.component(_COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False)
-
-
 def neighbour_table(trace, X, names: Sequence[str], *, key: str = "neighbours") -> None:
     """Draw the k nearest neighbours as a compact table, nearest first.
 
@@ -187,4 +176,4 @@ def neighbour_table(trace, X, names: Sequence[str], *, key: str = "neighbours") 
     >>> neighbour_table(trace, X, ["red", "blue"], key="demo_neighbours")
     """
     data = neighbour_table_data(trace, X, names)
-    _component()(key=key, data=data, height="content")
+    declare("neighbour_table")(key=key, data=data, height="content")

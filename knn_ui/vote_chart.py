@@ -6,7 +6,7 @@ the value. The winner's bar gets a thick dark outline and its row says "winner" 
 colour is never the only cue.
 
 It is a ``st.components.v2.component`` with inline JavaScript and CSS (``vote_chart.js``,
-``vote_chart.css`` next to this file, read once at import), not a Plotly chart: Streamlit's
+``vote_chart.css`` next to this file, see :mod:`knn_ui.components`), not a Plotly chart: Streamlit's
 ``st.plotly_chart`` cost 35-50 ms of browser main-thread time on every rerun for this small
 chart, while these few DOM nodes are updated in place. Everything drawn is built in Python by
 :func:`vote_chart_data` (a small JSON-safe dict, unit-testable without a browser); the
@@ -19,31 +19,19 @@ vote out ("The vote: red 3 votes (winner), blue 2 votes"); text is dark on white
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
+from knn_ui.components import declare
 from knn_ui.style import class_color
 
 __all__ = ["vote_chart", "vote_chart_data"]
 
-_HERE = Path(__file__).resolve().parent
-_JS = (_HERE / "vote_chart.js").read_text(encoding="utf-8")
-_CSS = (_HERE / "vote_chart.css").read_text(encoding="utf-8")
-_COMPONENT_NAME = "knn_classroom_vote_chart"
 #: Tallies of unweighted votes may differ from whole numbers by float rounding at most this.
 _WHOLE_TOLERANCE = 1e-9
-
-
-@functools.cache
-def _component():
-    import streamlit as st
-
-    return st.components.v2.component(_COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _label(value: float, weighted: bool) -> str:
@@ -206,4 +194,4 @@ def vote_chart(
     >>> vote_chart(["red", "blue"], [3, 2], winner_code=0, key="demo_vote")
     """
     data = vote_chart_data(names, tally, winner_code=winner_code, weighted=weighted, title=title)
-    _component()(key=key, data=data, height="content")
+    declare("vote_chart")(key=key, data=data, height="content")

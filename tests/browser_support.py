@@ -186,6 +186,29 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
 # --- pytest fixtures -------------------------------------------------------------------------
 
 
+#: Class names a user's CSV might hold that a browser would read as markup if it were asked to.
+MARKUP_CLASS_NAMES = ["<b>x</b>", "a&b <img src=x onerror=window.__pwned=1>"]
+
+
+def upload_markup_classes(page, app_url: str, ready: str) -> None:
+    """Open "Your own data", upload a small CSV whose class names are markup, wait for ``ready``.
+
+    ``ready`` is a CSS selector of the element under test; if the names were ever parsed as
+    markup, the image's handler would set ``window.__pwned``.
+    """
+    rows = [(0, 0, 0), (1, 0, 0), (0, 1, 0), (5, 5, 1), (6, 5, 1), (5, 6, 1)]
+    names = MARKUP_CLASS_NAMES
+    csv = "x1,x2,label\n" + "".join(f'{x},{y},"{names[c]}"\n' for x, y, c in rows)
+    page.goto(app_url + "/your_data")
+    wait_for_app(page)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "markup.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    page.wait_for_selector(ready, timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+
+
 @pytest.fixture(scope="session")
 def _playwright():
     require_chromium()

@@ -12,7 +12,10 @@ import math
 import numbers
 from decimal import ROUND_HALF_UP, Decimal
 
-from knn_ui.neighbour_table import _COMPONENT_NAME, COLUMNS  # noqa: F401 (examples)
+from knn_ui.components import component_name
+from knn_ui.neighbour_table import COLUMNS  # noqa: F401 (examples)
+
+NEIGHBOUR_TABLE = component_name("neighbour_table")
 
 #: Values JSON cannot carry as numbers travel as these strings (and are shown as they are).
 _NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -166,7 +169,8 @@ def app_rows(at, *, key: str = "neighbours"):
     found = [
         e
         for e in at.get("bidi_component")
-        if e.proto.component_name == _COMPONENT_NAME and e.proto.id.endswith("-" + key)
+        if e.proto.component_name == component_name("neighbour_table")
+        and e.proto.id.endswith("-" + key)
     ]
     if len(found) != 1:
         raise LookupError(

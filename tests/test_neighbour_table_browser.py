@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from knn_core.datasets import make_dataset
-from tests.browser_support import SCREENSHOTS, VIEWPORT, assert_no_exception, wait_for_app
+from tests.browser_support import (
+    MARKUP_CLASS_NAMES,
+    SCREENSHOTS,
+    VIEWPORT,
+    assert_no_exception,
+    upload_markup_classes,
+    wait_for_app,
+)
 from tests.neighbour_rows import format_cell
 
 pytestmark = pytest.mark.browser
@@ -195,17 +202,8 @@ def test_many_rows_scroll_inside_the_box_with_the_header_in_view(page, streamlit
 
 
 def test_class_names_with_markup_from_a_csv_are_shown_as_text(page, streamlit_url):
-    names = ["<b>x</b>", "a&b <img src=x onerror=window.__pwned=1>"]
-    rows = [(0, 0, 0), (1, 0, 0), (0, 1, 0), (5, 5, 1), (6, 5, 1), (5, 6, 1)]
-    csv = "x1,x2,label\n" + "".join(f'{x},{y},"{names[c]}"\n' for x, y, c in rows)
-    page.goto(streamlit_url(APP) + "/your_data")
-    wait_for_app(page)
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "markup.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
-    )
-    page.wait_for_selector(".knn-nt[data-renders]", timeout=60_000)
-    wait_for_app(page)
-    assert_no_exception(page)
+    names = MARKUP_CLASS_NAMES
+    upload_markup_classes(page, streamlit_url(APP), ".knn-nt[data-renders]")
     t = table(page)
     assert t["head"] == HEAD
     classes = [row[4] for row in t["cells"]]

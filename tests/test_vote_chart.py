@@ -11,11 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knn_ui import style, vote_chart
+from knn_ui.components import component_name
 from knn_ui.vote_chart import vote_chart_data
 from tests.neighbour_rows import app_rows
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
+VOTE_CHART = component_name("vote_chart")
 
 
 def rows(data):
@@ -121,7 +123,7 @@ def chart_data(at, key: str) -> dict:
     found = [
         json.loads(e.proto.json)
         for e in at.get("bidi_component")
-        if e.proto.component_name == vote_chart._COMPONENT_NAME and e.proto.id.endswith("-" + key)
+        if e.proto.component_name == VOTE_CHART and e.proto.id.endswith("-" + key)
     ]
     assert len(found) == 1, [e.proto.component_name for e in at.get("bidi_component")]
     return found[0]

@@ -6,7 +6,13 @@ from collections import Counter
 
 import pytest
 
-from tests.browser_support import SCREENSHOTS, assert_no_exception, wait_for_app
+from tests.browser_support import (
+    MARKUP_CLASS_NAMES,
+    SCREENSHOTS,
+    assert_no_exception,
+    upload_markup_classes,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -153,17 +159,8 @@ def test_distance_weights_show_summed_weights(page, streamlit_url):
 
 
 def test_class_names_with_markup_from_a_csv_are_shown_as_text(page, streamlit_url):
-    names = ["<b>x</b>", "a&b <img src=x onerror=window.__pwned=1>"]
-    rows = [(0, 0, 0), (1, 0, 0), (0, 1, 0), (5, 5, 1), (6, 5, 1), (5, 6, 1)]
-    csv = "x1,x2,label\n" + "".join(f'{x},{y},"{names[c]}"\n' for x, y, c in rows)
-    page.goto(streamlit_url(APP) + "/your_data")
-    wait_for_app(page)
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "markup.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
-    )
-    page.wait_for_selector(".knn-vote[data-renders]", timeout=60_000)
-    wait_for_app(page)
-    assert_no_exception(page)
+    names = MARKUP_CLASS_NAMES
+    upload_markup_classes(page, streamlit_url(APP), ".knn-vote[data-renders]")
     c = chart(page)
     assert [r["name"] for r in c["rows"]] == names
     assert [r["nameElements"] for r in c["rows"]] == [0, 0]
