@@ -111,6 +111,16 @@ class EditSession:
         """Return the session with ``edits`` as the log; Undo returns to the current one."""
         return dataclasses.replace(self, edits=tuple(edits), history=(*self.history, self.edits))
 
+    @classmethod
+    def from_log(cls, data_key: tuple, edits) -> EditSession:
+        """Return a session holding ``edits`` as if they had been made one by one here.
+
+        A log opened from a link can then be undone one edit at a time, like a log made in
+        this session, instead of only reset.
+        """
+        edits = tuple(edits)
+        return cls(data_key, edits, tuple(edits[:i] for i in range(len(edits))))
+
     def undone(self) -> EditSession:
         """Return the session as it was before the last change."""
         if not self.history:
@@ -169,7 +179,7 @@ def _from_link(data_key: tuple) -> EditSession:
         st.session_state[_LINK_PROBLEM] = str(error)
         _say("warning", "The edits in this link were not used: see the note under the plot.")
         return session
-    return EditSession(data_key, tuple(edits))
+    return EditSession.from_log(data_key, edits)
 
 
 def _switch_data(old: EditSession, data_key: tuple) -> EditSession:

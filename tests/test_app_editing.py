@@ -223,6 +223,22 @@ def test_a_fresh_session_with_the_link_reproduces_the_edited_data(app):
         assert (X2[i, 0], X2[i, 1]) == pytest.approx((row["x₁"], row["x₂"]))
 
 
+def test_undo_walks_back_through_the_edits_of_a_link_one_by_one():
+    X, y = base_data()
+    log = [Edit.add(5.0, 5.0, 0), Edit.flip(3), Edit.remove(7)]
+    at = new_app(edits=encode_edits(log, tag=TAG))
+    assert n_edits(at) == 3 and n_points(at) == 50
+    assert not button(at, "Undo").disabled
+    for kept in (2, 1, 0):
+        button(at, "Undo").click().run()
+        assert n_edits(at) == kept
+        X2, _ = apply_edits(X, y, log[:kept], 2)
+        assert n_points(at) == len(X2)
+        if kept:
+            assert decode_edits(at.query_params["edits"], tag=TAG) == log[:kept]
+    assert "edits" not in at.query_params and button(at, "Undo").disabled
+
+
 @pytest.mark.parametrize(
     "text",
     ["banana", "1_zz", "2_a0.1.1", "1_a0.1", "1_r1__f2", "<b>bold</b>", "1_r999", "1_a7.0.0"],
