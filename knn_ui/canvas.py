@@ -328,7 +328,7 @@ def lookup_payload(lookup, points, class_names: Sequence[str]) -> dict:
         neighbors=neighbors.reshape(lookup.neighbors.shape),
         prediction=lookup.prediction,
         points=np.asarray(points)[used],
-        class_colors=[class_color(c) for c in range(len(class_names))],
+        class_colors=[class_color(c, class_names) for c in range(len(class_names))],
         class_names=class_names,
     )
 

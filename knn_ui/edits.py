@@ -361,7 +361,7 @@ def _back_to(session: EditSession) -> None:
 
 
 def _class_label(code: int, names) -> str:
-    glyph = SYMBOL_GLYPHS.get(style.class_symbol(code), "")
+    glyph = SYMBOL_GLYPHS.get(style.class_symbol(code, names), "")
     return f"{glyph} {names[code]}".strip()
 
 

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from knn_ui.style import FONT, NEIGHBOR_RING, SPOKE, class_color, class_symbol, tint
+from knn_ui.style import (
+    FONT,
+    NEIGHBOR_RING,
+    SPOKE,
+    class_color,
+    class_outline,
+    class_symbol,
+    tint,
+)
 
 __all__ = [
     "Neighbourhood",
@@ -93,18 +101,19 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
     )
 
 
-def _regions_trace(regions: Regions, n_classes: int) -> dict:
+def _regions_trace(regions: Regions, names: Sequence[str]) -> dict:
     # One heatmap: z = class code + intensity, so each class owns the colour band
     # [code, code + 1) from a light tint (a close vote) to a stronger tint (a unanimous one).
+    n_classes = len(names)
     lowest = 1.0 / n_classes
     intensity = np.clip((regions.confidence - lowest) / max(1.0 - lowest, 1e-12), 0.0, 1.0)
     z = (regions.codes + 0.999 * intensity).astype(np.float32)  # half the bytes per rerun
     # Plotly needs the colour scale to run from exactly 0 to exactly 1.
     scale = []
     for c in range(n_classes):
-        scale.append([c / n_classes, tint(class_color(c), 0.10)])
+        scale.append([c / n_classes, tint(class_color(c, names), 0.10)])
         end = 1.0 if c == n_classes - 1 else (c + 0.999) / n_classes
-        scale.append([end, tint(class_color(c), 0.45)])
+        scale.append([end, tint(class_color(c, names), 0.45)])
     return dict(
         type="heatmap",
         x=regions.xs,
@@ -150,11 +159,11 @@ def class_traces(X, codes, names: Sequence[str], *, size=10, opacity=None) -> li
     traces = []
     for c, name in enumerate(names):
         mask = codes == c
-        marker = dict(color=class_color(c), symbol=class_symbol(c))
+        marker = dict(color=class_color(c, names), symbol=class_symbol(c, names))
         if large:
             marker["size"] = round(_marker_size(len(X), size), 1)
         else:
-            marker.update(size=size, line=dict(color="white", width=1))
+            marker.update(size=size, line=dict(color=class_outline(c, names), width=1))
         if opacity is not None:
             marker["opacity"] = opacity[mask]
         coords = X[mask].astype(np.float32) if large else X[mask]
@@ -234,12 +243,12 @@ def playground_figure(
     codes = np.asarray(codes)
     traces = []
     if regions is not None:
-        traces.append(_regions_trace(regions, len(names)))
+        traces.append(_regions_trace(regions, names))
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:
         traces.extend(_neighbourhood_legend(neighbourhood, scale))
-        layout["shapes"] = neighbourhood_shapes(X, neighbourhood, scale)
+        layout["shapes"] = neighbourhood_shapes(X, neighbourhood, scale, names=names)
     return _figure(traces, layout)
 
 
@@ -256,7 +265,7 @@ def _star_path(radius: float) -> str:
     return _path(r * np.cos(angles), r * np.sin(angles), close=True)
 
 
-def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0) -> list[dict]:
+def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0, *, names=None) -> list[dict]:
     """Draw the query, its neighbours and its metric ball as layout shapes.
 
     Layout shapes rather than traces: when only the query moves, Plotly redraws the shapes
@@ -318,7 +327,7 @@ def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0) -> list[dic
             xanchor=float(qx),
             yanchor=float(qy),
             path=_star_path(12 * scale),
-            fillcolor=class_color(neighbourhood.prediction_code),
+            fillcolor=class_color(neighbourhood.prediction_code, names),
             line=dict(color="black", width=1.5),
             name="query",
         )

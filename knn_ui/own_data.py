@@ -414,15 +414,17 @@ SHAPES = {
 }
 
 
-def shape_of(code: int) -> tuple[str, str]:
+def shape_of(code: int, names=None) -> tuple[str, str]:
     """Return ``(description, glyph)`` of the marker shape of class ``code``.
+
+    With the class ``names``, the shape follows the class's colour (``style.palette_slots``).
 
     Examples
     --------
-    >>> shape_of(1)
-    ('squares', '■')
+    >>> shape_of(1), shape_of(1, ["blue", "red"])
+    (('squares', '■'), ('circles', '●'))
     """
-    return SHAPES[class_symbol(code)]
+    return SHAPES[class_symbol(code, names)]
 
 
 def class_choice_label(code: int, name: str) -> str:

@@ -439,7 +439,7 @@ def step_figure(
     # The star goes under the points, so the nearest point and its rank stay visible.
     if stage == "predict":
         winner = int(trace.winner_code)
-        traces.append(_star(query, class_color(winner), f"query → {plain(names[winner])}"))
+        traces.append(_star(query, class_color(winner, names), f"query → {plain(names[winner])}"))
     else:
         traces.append(_star(query, "white", "query (class not known yet)"))
     traces.extend(figures.class_traces(X, codes, names, opacity=opacity))

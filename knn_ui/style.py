@@ -15,30 +15,77 @@ CLASS_NAMES = ("red", "blue", "green", "purple", "orange")
 # reaches WCAG 2.2 AA's 4.5:1, while several marker colours do not (orange 2.2:1, purple 3.1:1,
 # green 3.4:1, red 3.9:1). Markers keep CLASS_COLORS; text in a class colour uses these.
 CLASS_TEXT_COLORS = ("#B34F00", "#0072B2", "#007A59", "#A8437A", "#8F6300")
+#: Palette slots whose fill is below 3:1 on white (orange): their markers get a dark outline.
+_PALE_SLOTS = (4,)
 NEIGHBOR_RING = "#1b1b1b"
 SPOKE = "#4d4d4d"
 FONT = "Source Sans Pro, sans-serif"
 
 
-def class_color(code: int) -> str:
-    """Return the colour of class number ``code`` (cycling past the palette)."""
-    return CLASS_COLORS[int(code) % len(CLASS_COLORS)]
+def palette_slots(names) -> list[int]:
+    """Return the palette slot of each class: its colour name's, or its position.
+
+    When every class name is a colour this palette shows (:data:`CLASS_NAMES`, any case, no
+    name twice), each class gets that colour, so a file labelled "blue" and "red" draws blue
+    and red points. Otherwise the classes take the colour-blind-safe palette in order, as the
+    built-in data sets do.
+
+    Examples
+    --------
+    >>> palette_slots(["blue", "red"]), palette_slots([" Orange", "GREEN"])
+    ([1, 0], [4, 2])
+    >>> palette_slots(["blue", "cat"]), palette_slots(["red", "Red"])
+    ([0, 1], [0, 1])
+    """
+    wanted = [str(name).strip().lower() for name in names]
+    if len(set(wanted)) == len(wanted) and all(name in CLASS_NAMES for name in wanted):
+        return [CLASS_NAMES.index(name) for name in wanted]
+    return list(range(len(wanted)))
 
 
-def class_text_color(code: int) -> str:
+def _slot(code: int, names) -> int:
+    return int(code) if names is None else palette_slots(names)[int(code)]
+
+
+def class_color(code: int, names=None) -> str:
+    """Return the colour of class number ``code`` (cycling past the palette).
+
+    With the class ``names``, a class named after a palette colour gets that colour
+    (:func:`palette_slots`).
+    """
+    return CLASS_COLORS[_slot(code, names) % len(CLASS_COLORS)]
+
+
+def class_text_color(code: int, names=None) -> str:
     """Return the text colour of class number ``code``: its hue, at 4.5:1 or more on white.
 
     Examples
     --------
-    >>> class_text_color(0), class_text_color(6)
-    ('#B34F00', '#0072B2')
+    >>> class_text_color(0), class_text_color(6), class_text_color(0, ["blue", "red"])
+    ('#B34F00', '#0072B2', '#0072B2')
     """
-    return CLASS_TEXT_COLORS[int(code) % len(CLASS_TEXT_COLORS)]
+    return CLASS_TEXT_COLORS[_slot(code, names) % len(CLASS_TEXT_COLORS)]
 
 
-def class_symbol(code: int) -> str:
-    """Return the Plotly marker symbol of class number ``code``."""
-    return CLASS_SYMBOLS[int(code) % len(CLASS_SYMBOLS)]
+def class_outline(code: int, names=None) -> str:
+    """Return the outline of class ``code``'s markers: white, or a dark edge where needed.
+
+    A marker must stand out from the white plot at 3:1 (WCAG 2.2, non-text contrast). The
+    orange fill reaches only 2.2:1, so its markers get an outline in its text colour instead
+    of white; the other fills reach 3:1 on their own.
+
+    Examples
+    --------
+    >>> class_outline(0), class_outline(4), class_outline(0, ["orange", "red"])
+    ('white', '#8F6300', '#8F6300')
+    """
+    slot = _slot(code, names) % len(CLASS_COLORS)
+    return CLASS_TEXT_COLORS[slot] if slot in _PALE_SLOTS else "white"
+
+
+def class_symbol(code: int, names=None) -> str:
+    """Return the Plotly marker symbol of class number ``code`` (it follows the colour)."""
+    return CLASS_SYMBOLS[_slot(code, names) % len(CLASS_SYMBOLS)]
 
 
 def display_names(classes) -> list[str]:

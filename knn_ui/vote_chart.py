@@ -142,7 +142,7 @@ def vote_chart_data(
                 "name": name,
                 "value": value if weighted else round(value),
                 "label": label,
-                "color": class_color(code),
+                "color": class_color(code, names),
                 "winner": winner,
             }
         )

@@ -136,7 +136,7 @@ with st.expander("The data in use", expanded=problem is None):
     classes_col.dataframe(
         {
             "class": names,
-            "marker": [" ".join(own_data.shape_of(c)[::-1]) for c in range(len(names))],
+            "marker": [" ".join(own_data.shape_of(c, names)[::-1]) for c in range(len(names))],
             "points": summary.class_counts.tolist(),
         },
         hide_index=True,

@@ -265,6 +265,15 @@ def test_class_text_colours_are_readable_on_white(code):
     assert contrast(style.class_text_color(code), "#FFFFFF") >= 4.5
 
 
+@pytest.mark.parametrize("code", range(len(style.CLASS_COLORS)))
+def test_every_class_marker_stands_out_from_white_at_3_to_1(code):
+    # WCAG 2.2 non-text contrast: the fill, or else the outline drawn around it.
+    fill, outline = style.class_color(code), style.class_outline(code)
+    edge = fill if outline == "white" else outline
+    assert max(contrast(fill, "#FFFFFF"), contrast(edge, "#FFFFFF")) >= 3.0
+    assert contrast(edge, "#FFFFFF") >= 3.0
+
+
 def test_classes_differ_in_shape_as_well_as_colour():
     n = len(style.CLASS_COLORS)
     assert len(set(style.CLASS_SYMBOLS[:n])) == n

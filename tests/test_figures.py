@@ -10,7 +10,7 @@ from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
 from knn_core.trace import trace_query
-from knn_ui import figures
+from knn_ui import figures, style
 from knn_ui.style import class_color, display_names
 
 
@@ -104,3 +104,38 @@ def test_large_data_switches_to_webgl_with_every_point_drawn(n):
         assert 3 <= t["marker"]["size"] <= 10
         assert (t["marker"]["size"] < 10) == large
     validated(figures._figure(traces, {}))
+
+
+@pytest.mark.parametrize(
+    ("names", "colors"),
+    [
+        (["blue", "red"], ["#0072B2", "#D55E00"]),  # a file labelled in colour names
+        (["Orange", "green", "purple"], ["#E69F00", "#009E73", "#CC79A7"]),
+        (["blue", "cat"], ["#D55E00", "#0072B2"]),  # not all colours: the palette in order
+        (["0", "1"], ["#D55E00", "#0072B2"]),
+    ],
+)
+def test_class_names_that_are_colour_names_get_those_colours(names, colors):
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])[: len(names)]
+    codes = np.arange(len(names))
+    regions = figures.Regions(
+        np.arange(2.0), np.arange(2.0), np.zeros((2, 2), dtype=int), np.ones((2, 2))
+    )
+    fig = validated(
+        figures.playground_figure(
+            X, codes, names, x_range=(-1, 3), y_range=(-1, 2), regions=regions,
+            neighbourhood=figures.Neighbourhood(
+                query=(0.1, 0.1), prediction_code=0, prediction_name=names[0],
+                neighbor_index=np.array([0]), outline=(np.zeros(3), np.zeros(3)),
+                metric_label="Euclidean",
+            ),
+        )
+    )  # fmt: skip
+    points = [t for t in fig.data if t.name in names]
+    assert [t.marker.color for t in points] == colors
+    shape_of = dict(zip(style.CLASS_COLORS, style.CLASS_SYMBOLS, strict=True))
+    assert [t.marker.symbol for t in points] == [shape_of[c] for c in colors]
+    heat = next(t for t in fig.data if t.type == "heatmap")
+    assert heat.colorscale[0][1] == style.tint(colors[0], 0.10)
+    star = next(s for s in fig.layout.shapes if s.name == "query")
+    assert star.fillcolor == colors[0]
