@@ -26,12 +26,12 @@ from knn_core.datasets import (
 from knn_core.edits import Edit, EditRefused, apply_edits, decode_edits, encode_edits
 from knn_core.evaluation import accuracy_by_k, cross_val_accuracy_by_k, tie_rate_by_k
 from knn_core.geometry import ball_outline, plot_bounds
+from knn_core.lessons.projection import distance_ratio_curve, pca
+from knn_core.lessons.trace import QueryTrace, trace_query
+from knn_core.lessons.tutorial import KNN, gen_data, knn
 from knn_core.models import KNNClassifier, KNNRegressor, VoteResult
 from knn_core.neighbors import TIE_RULE
-from knn_core.projection import distance_ratio_curve, pca
 from knn_core.surface import decision_surface, hover_lookup, neighbor_grid
-from knn_core.trace import QueryTrace, trace_query
-from knn_core.tutorial import KNN, gen_data, knn
 
 __all__ = [
     "DATASETS",

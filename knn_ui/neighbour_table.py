@@ -1,8 +1,9 @@
 """The k nearest neighbours as a plain DOM table: rank, point, coordinates, class, distance.
 
-:func:`neighbour_table` shows the neighbours of a query (a :class:`knn_core.trace.QueryTrace`)
-as one ``<table>`` row each, nearest first: rank, training point number, x₁, x₂, class,
-distance, and the vote weight when the model weighs by distance.
+:func:`neighbour_table` shows the neighbours of a query (a
+:class:`knn_core.lessons.trace.QueryTrace`) as one ``<table>`` row each, nearest first: rank,
+training point number, x₁, x₂, class, distance, and the vote weight when the model weighs by
+distance.
 
 It is a ``st.components.v2.component`` with inline JavaScript and CSS (``neighbour_table.js``,
 ``neighbour_table.css`` next to this file, see :mod:`knn_ui.components`), not ``st.dataframe``:
@@ -69,7 +70,7 @@ def neighbour_table_data(trace, X, names: Sequence[str]) -> dict:
 
     Parameters
     ----------
-    trace : knn_core.trace.QueryTrace
+    trace : knn_core.lessons.trace.QueryTrace
         The traced query; its ``kept`` neighbours (nearest first) fill the rows.
     X : array-like of shape (n_samples, 2)
         The training points the model was fitted on (x₁, x₂ are read from it).
@@ -94,7 +95,7 @@ def neighbour_table_data(trace, X, names: Sequence[str]) -> dict:
     Examples
     --------
     >>> from knn_core.models import KNNClassifier
-    >>> from knn_core.trace import trace_query
+    >>> from knn_core.lessons.trace import trace_query
     >>> X = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0]])
     >>> trace = trace_query(KNNClassifier(2).fit(X, [0, 1, 0]), [1.0, 0.0])
     >>> data = neighbour_table_data(trace, X, ["red", "blue"])
@@ -153,7 +154,7 @@ def neighbour_table(trace, X, names: Sequence[str], *, key: str = "neighbours") 
 
     Parameters
     ----------
-    trace : knn_core.trace.QueryTrace
+    trace : knn_core.lessons.trace.QueryTrace
         The traced query.
     X : array-like of shape (n_samples, 2)
         The training points the model was fitted on.
@@ -170,7 +171,7 @@ def neighbour_table(trace, X, names: Sequence[str], *, key: str = "neighbours") 
     Examples
     --------
     >>> from knn_core.models import KNNClassifier
-    >>> from knn_core.trace import trace_query
+    >>> from knn_core.lessons.trace import trace_query
     >>> X = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0]])
     >>> trace = trace_query(KNNClassifier(2).fit(X, [0, 1, 0]), [1.0, 0.0])
     >>> neighbour_table(trace, X, ["red", "blue"], key="demo_neighbours")

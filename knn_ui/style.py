@@ -134,3 +134,26 @@ CODE_CSS = """
   [data-testid="stCode"] .token.important { color: #c20000; }
 </style>
 """
+
+
+#: How each marker shape is described and drawn in text.
+SHAPES = {
+    "circle": ("circles", "●"),
+    "square": ("squares", "■"),
+    "diamond": ("diamonds", "◆"),
+    "triangle-up": ("triangles", "▲"),
+    "cross": ("crosses", "✚"),
+}
+
+
+def shape_of(code: int, names=None) -> tuple[str, str]:
+    """Return ``(description, glyph)`` of the marker shape of class ``code``.
+
+    With the class ``names``, the shape follows the class's colour (``palette_slots``).
+
+    Examples
+    --------
+    >>> shape_of(1), shape_of(1, ["blue", "red"])
+    (('squares', '■'), ('circles', '●'))
+    """
+    return SHAPES[class_symbol(code, names)]

@@ -1,7 +1,7 @@
 """Small Streamlit views shared by pages: the vote panel, the neighbour table, explanations.
 
-They only display what ``knn_core`` computed (a :class:`knn_core.trace.QueryTrace`); user text
-is always passed as plain text, never as HTML.
+They only display what ``knn_core`` computed (a :class:`knn_core.lessons.trace.QueryTrace`);
+user text is always passed as plain text, never as HTML.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from knn_ui import choosing, router, state, style
+from knn_ui import choosing_k, router, state, style
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -13,13 +13,13 @@ st.markdown(
 )
 
 # 1. Widgets -> one state object (bound to the URL).
-params = choosing.controls()
+params = choosing_k.controls()
 
 # 2. knn_core computes everything (cached on scalars).
-X_train, X_test, y_train, y_test, bounds = choosing.split(*params.split_key)
-k = choosing.k_control(len(X_train))
-sel = choosing.selection(*params.split_key)
-ks, maps, classes, train_codes = choosing.regions(*params.split_key)
+X_train, X_test, y_train, y_test, bounds = choosing_k.split(*params.split_key)
+k = choosing_k.k_control(len(X_train))
+sel = choosing_k.selection(*params.split_key)
+ks, maps, classes, train_codes = choosing_k.regions(*params.split_key)
 names = style.display_names(classes)
 best = sel.best_k
 best_acc = float(sel.test_accuracy[best - 1])
@@ -34,7 +34,7 @@ st.markdown(
 chart_col, text_col = st.columns([2, 1], gap="medium")
 with chart_col:
     st.plotly_chart(
-        choosing.accuracy_figure(sel, k),
+        choosing_k.accuracy_figure(sel, k),
         config={"displayModeBar": False},
         key="ck_curve",
         theme=None,
@@ -86,7 +86,7 @@ st.markdown(
 for col, k_map, regions in zip(st.columns(len(ks)), ks, maps, strict=True):
     title = f"k = {k_map}: test {sel.test_accuracy[k_map - 1]:.0%}"
     col.plotly_chart(
-        choosing.region_figure(
+        choosing_k.region_figure(
             X_train,
             train_codes,
             names,
@@ -102,10 +102,10 @@ for col, k_map, regions in zip(st.columns(len(ks)), ks, maps, strict=True):
 
 st.subheader("Why an odd k?")
 tie_col, tie_text = st.columns([3, 2], gap="medium")
-top = min(choosing.TIE_K_MAX, len(sel.k))
+top = min(choosing_k.TIE_K_MAX, len(sel.k))
 with tie_col:
     st.plotly_chart(
-        choosing.tie_figure(sel.k[:top], sel.tie_rate[:top], n_test=sel.n_test),
+        choosing_k.tie_figure(sel.k[:top], sel.tie_rate[:top], n_test=sel.n_test),
         config={"displayModeBar": False},
         key="ck_ties",
         theme=None,

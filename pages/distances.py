@@ -4,7 +4,7 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline
 from knn_ui import cache, router, state, style
-from knn_ui import distances_view as dv
+from knn_ui import distances as dv
 from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router

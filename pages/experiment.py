@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from knn_ui import experiment_view as ev
+from knn_ui import experiment as ev
 from knn_ui import router, state, style
 
 router.ensure_routed()  # see knn_ui.router

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from knn_core.geometry import ball_outline
-from knn_core.trace import trace_query
+from knn_core.lessons.trace import trace_query
 from knn_ui import cache, edits, figures, router, state, style, views
 from knn_ui.canvas import knn_canvas, lookup_payload
 

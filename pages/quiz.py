@@ -3,8 +3,9 @@
 import streamlit as st
 
 from knn_core.geometry import ball_outline
-from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, router, state, style, views
+from knn_core.lessons.trace import trace_query
+from knn_ui import cache, figures, router, state, style, views
+from knn_ui import quiz as qz
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -26,7 +27,7 @@ question = int(
         min_value=1,
         max_value=100_000,
         step=1,
-        key=own_data.QUESTION,
+        key=qz.QUESTION,
         bind="query-params",
         help="Every number is a different question on the same data. Share the link and "
         "everyone gets the same question.",
@@ -38,13 +39,13 @@ data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, weights)
 names = style.display_names(model.classes_)
-quiz = own_data.quiz_question(data_key, k, metric, p, weights, question)
+quiz = qz.quiz_question(data_key, k, metric, p, weights, question)
 question_key = (data_key, k, metric, p, weights, question)
 trace = trace_query(model, quiz.query)
 answer = int(trace.winner_code)
-choice = own_data.picked(session, question_key)
-done = own_data.revealed(session, question_key)
-right, answered = own_data.score(session)
+choice = qz.picked(session, question_key)
+done = qz.revealed(session, question_key)
+right, answered = qz.score(session)
 
 # 3. Figure: before the reveal only the points and the query; afterwards the Playground's
 #    picture with the neighbours, the metric ball and the decision regions.
@@ -53,7 +54,7 @@ if done:
         data_key, metric, p, weights, cache.REGION_RESOLUTION, max(k, cache.GRID_K_MAX)
     )
     codes, confidence, _ = surface.surface(k)
-    fig = own_data.revealed_figure(
+    fig = qz.revealed_figure(
         X,
         model.y_codes_,
         names,
@@ -70,9 +71,7 @@ if done:
         regions=figures.Regions(surface.xs, surface.ys, codes, confidence),
     )
 else:
-    fig = own_data.quiz_figure(
-        X, model.y_codes_, names, quiz.query, x_range=bounds[0], y_range=bounds[1]
-    )
+    fig = qz.quiz_figure(X, model.y_codes_, names, quiz.query, x_range=bounds[0], y_range=bounds[1])
 
 # 4. Display.
 plot_col, side_col = st.columns([3, 2], gap="medium")
@@ -102,9 +101,9 @@ with side_col:
         st.caption("A tricky one: the spot is near the border between classes.")
     for code, name in enumerate(names):
         st.button(
-            own_data.class_choice_label(code, name),
+            qz.class_choice_label(code, name),
             key=f"quiz_class_{code}",
-            on_click=own_data.quiz_pick,
+            on_click=qz.quiz_pick,
             args=(session, question_key, code),
             disabled=done,
             type="primary" if choice == code else "secondary",
@@ -114,7 +113,7 @@ with side_col:
     reveal_col.button(
         "Reveal",
         icon=":material/visibility:",
-        on_click=own_data.quiz_reveal,
+        on_click=qz.quiz_reveal,
         args=(session, question_key, answer),
         disabled=choice is None or done,
         width="stretch",
@@ -123,7 +122,7 @@ with side_col:
     next_col.button(
         "Next question",
         icon=":material/arrow_forward:",
-        on_click=own_data.next_question,
+        on_click=qz.next_question,
         width="stretch",
     )
     if done:
@@ -141,7 +140,7 @@ with side_col:
         st.caption(f"Your answer: {names[choice]}. Press Reveal to check it.")
     score_col, reset_col = st.columns([2, 1], vertical_alignment="bottom")
     score_col.metric("Score this session", f"{right} of {answered}")
-    reset_col.button("Reset score", on_click=own_data.reset_score, disabled=answered == 0)
+    reset_col.button("Reset score", on_click=qz.reset_score, disabled=answered == 0)
 
 if done:
     with st.expander(f"The {k} nearest points"):

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from knn_core.regression import explain_regression
-from knn_ui import regression_view as rv
+from knn_core.lessons.regression import explain_regression
+from knn_ui import regression as rv
 from knn_ui import router, state
 from knn_ui.canvas import knn_canvas
 

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from knn_core.geometry import ball_outline
-from knn_core.lessons import STAGE_TITLES, algorithm_stages
-from knn_core.trace import trace_query
-from knn_ui import cache, router, state, steps, style, views
+from knn_core.lessons.step_by_step import STAGE_TITLES, algorithm_stages
+from knn_core.lessons.trace import trace_query
+from knn_ui import cache, router, state, step_by_step, style, views
 from knn_ui.canvas import knn_canvas
 from knn_ui.vote_chart import vote_chart
 
@@ -21,7 +21,7 @@ st.markdown(
 # 1. Widgets -> one state (bound to the URL). Containers fix the display order; they are
 #    filled in the order the values are needed.
 dataset, n_samples, noise, n_classes, seed = state.data_controls()
-k = steps.k_control(n_samples)
+k = step_by_step.k_control(n_samples)
 nav_slot = st.container()
 heading_slot = st.container()
 plot_col, side_col = st.columns([1, 1], gap="small")
@@ -35,20 +35,22 @@ names = style.display_names(model.classes_)
 query = state.query_controls(plot_col, bounds)
 trace = trace_query(model, query, class_names=names)
 stages = algorithm_stages(trace.tied)
-index = steps.step_navigation(nav_slot, stages)
+index = step_by_step.step_navigation(nav_slot, stages)
 stage = stages[index]
 outline = ball_outline(query, trace.radius, "euclidean")
 
 # 3. Figures.
-fig = steps.step_figure(
+fig = step_by_step.step_figure(
     X, model.y_codes_, names, trace, stage, outline=outline, x_range=bounds[0], y_range=bounds[1]
 )
-columns, column_config, table_caption = steps.step_table(trace, X, model.y_codes_, names, stage)
+columns, column_config, table_caption = step_by_step.step_table(
+    trace, X, model.y_codes_, names, stage
+)
 
 # 4. Display.
 with heading_slot:
     st.subheader(f"Step {index + 1} of {len(stages)}: {STAGE_TITLES[stage]}")
-    st.markdown(steps.stage_explanation(trace, stage, names))
+    st.markdown(step_by_step.stage_explanation(trace, stage, names))
     if stage == "predict":
         st.success(f"Prediction: {names[int(trace.winner_code)]}", icon=":material/check:")
 
@@ -64,10 +66,10 @@ with side_col:
         winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)
         vote_chart(names, trace.tally, winner_code=winner, key="sbs_vote")
     st.markdown("**The tutorial's code**")
-    st.code(steps.code_text(stage), language="python", wrap_lines=True)
-    st.markdown(steps.code_note(stage))
+    st.code(step_by_step.code_text(stage), language="python", wrap_lines=True)
+    st.markdown(step_by_step.code_note(stage))
     st.markdown("**Its variables after this step**")
-    st.code(steps.variables_text(trace, stage, names), language="python", wrap_lines=True)
+    st.code(step_by_step.variables_text(trace, stage, names), language="python", wrap_lines=True)
     st.caption(
         "The tutorial's `distances` are squared, (Δx₁)² + (Δx₂)²: squaring keeps the order, "
         "so ranking needs no square root. The plot and the table show the true distance."
@@ -77,5 +79,5 @@ st.dataframe(columns, hide_index=True, width="stretch", height=300, column_confi
 st.caption(table_caption)
 
 st.divider()
-steps.held_out_section(data_key, k, bounds)
+step_by_step.held_out_section(data_key, k, bounds)
 state.share_link()

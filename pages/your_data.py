@@ -3,13 +3,13 @@
 import streamlit as st
 
 from knn_core.geometry import ball_outline, plot_bounds
-from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, router, state, views
+from knn_core.lessons.trace import trace_query
+from knn_ui import cache, figures, router, state, style, views, your_data
 from knn_ui.canvas import knn_canvas, lookup_payload
 
 router.ensure_routed()  # see knn_ui.router
 
-MB = own_data.MAX_BYTES // 1_000_000
+MB = your_data.MAX_BYTES // 1_000_000
 
 st.title("Your own data")
 st.markdown(
@@ -25,16 +25,16 @@ with upload_col:
     uploaded = st.file_uploader(
         "Upload a CSV file",
         type="csv",
-        key=f"own_upload_{session.get(own_data.UPLOAD_VERSION, 0)}",
+        key=f"own_upload_{session.get(your_data.UPLOAD_VERSION, 0)}",
         max_upload_size=MB,
-        help=f"A .csv file of at most {MB} MB and {own_data.MAX_ROWS:,} rows. It stays in this "
+        help=f"A .csv file of at most {MB} MB and {your_data.MAX_ROWS:,} rows. It stays in this "
         "browser session only; nothing is stored.",
     )
     st.caption(
-        f"Limits: at most {MB} MB, {own_data.MAX_ROWS:,} rows and {own_data.MAX_CLASSES} "
+        f"Limits: at most {MB} MB, {your_data.MAX_ROWS:,} rows and {your_data.MAX_CLASSES} "
         "classes. Comma, semicolon or tab between values; UTF-8 text (Excel: *CSV UTF-8*)."
     )
-own_data.handle_upload(session, uploaded)
+your_data.handle_upload(session, uploaded)
 with format_col:
     st.markdown(
         "**The format.** The first row holds column names. Then one row per point: two "
@@ -44,19 +44,19 @@ with format_col:
     sample_col, download_col = st.columns(2)
     sample_col.button(
         "Use the sample file",
-        on_click=own_data.use_sample,
+        on_click=your_data.use_sample,
         help="Load a small example: 120 points in two classes, top and bottom.",
     )
     download_col.download_button(
         "Download the sample",
-        data=own_data.sample_bytes(),
-        file_name=own_data.SAMPLE_NAME,
+        data=your_data.sample_bytes(),
+        file_name=your_data.SAMPLE_NAME,
         mime="text/csv",
         on_click="ignore",
         help="Open it in a spreadsheet to see the expected format.",
     )
 
-problem = session.get(own_data.PROBLEM)
+problem = session.get(your_data.PROBLEM)
 if problem is not None:
     # The loader's message quotes the file: shown as plain text, never as Markdown.
     with st.container(border=True):
@@ -72,13 +72,13 @@ if problem is not None:
         st.text(f"File: {problem.name}")
         st.text(problem.message)
         if problem.kept_previous:
-            in_use = session[own_data.DATA]
+            in_use = session[your_data.DATA]
             st.caption("Still in use:")
             st.text(f"{in_use.name} ({len(in_use.X):,} points)")
 
-source = session.get(own_data.SOURCE)
+source = session.get(your_data.SOURCE)
 if source is not None:
-    own_data.sync_column_widgets(session)
+    your_data.sync_column_widgets(session)
     options = list(source.table.columns)
     numeric = set(source.table.numeric_columns)
 
@@ -93,10 +93,10 @@ if source is not None:
         (label_col, "own_label", "Label (the class)"),
     ):
         container.selectbox(
-            label, options, format_func=describe, key=key, on_change=own_data.columns_changed
+            label, options, format_func=describe, key=key, on_change=your_data.columns_changed
         )
 
-data = session.get(own_data.DATA)
+data = session.get(your_data.DATA)
 if data is None:
     st.info(
         "Upload a CSV file, or press **Use the sample file**, to see KNN on your own data.",
@@ -106,19 +106,19 @@ if data is None:
 
 # 2. knn_core computes everything (cached on the file's hash, the columns and the settings).
 n = len(data.X)
-summary = own_data.summary(data.key, data)
-k_cap = min(n, own_data.K_LIMIT)
+summary = your_data.summary(data.key, data)
+k_cap = min(n, your_data.K_LIMIT)
 if session.get("k", 0) > k_cap:
     session["k"] = k_cap
-    reason = f"there are only {n} points" if n <= own_data.K_LIMIT else "the limit on this page"
+    reason = f"there are only {n} points" if n <= your_data.K_LIMIT else "the limit on this page"
     st.sidebar.info(f"k was lowered to {k_cap}: {reason}.")
 k, metric, p, weights = state.model_controls(k_cap)
-if n > own_data.K_LIMIT:
-    st.sidebar.caption(f"On this page k goes up to {own_data.K_LIMIT}.")
+if n > your_data.K_LIMIT:
+    st.sidebar.caption(f"On this page k goes up to {your_data.K_LIMIT}.")
 show_regions = state.regions_control()
 
 bounds = plot_bounds(data.X)
-model = own_data.model(data.key, k, metric, p, weights, data)
+model = your_data.model(data.key, k, metric, p, weights, data)
 names = [str(label) for label in model.classes_.tolist()]  # the file's own labels
 x_name, y_name = data.loaded.feature_names
 k_max = min(max(k, cache.GRID_K_MAX), n)
@@ -136,7 +136,7 @@ with st.expander("The data in use", expanded=problem is None):
     classes_col.dataframe(
         {
             "class": names,
-            "marker": [" ".join(own_data.shape_of(c, names)[::-1]) for c in range(len(names))],
+            "marker": [" ".join(style.shape_of(c, names)[::-1]) for c in range(len(names))],
             "points": summary.class_counts.tolist(),
         },
         hide_index=True,
@@ -179,18 +179,18 @@ outline = ball_outline(query, trace.kept_distances[-1], metric, p=p)
 
 regions = None
 if show_regions:
-    surface = own_data.grid(
+    surface = your_data.grid(
         data.key, metric, p, weights, cache.REGION_RESOLUTION, k_max, bounds, data
     )
     codes, confidence, _ = surface.surface(k)
     regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
-hover_grid = own_data.grid(
+hover_grid = your_data.grid(
     data.key, metric, p, weights, cache.HOVER_RESOLUTION, k_max, bounds, data
 )
 hover = hover_grid.hover(k)
 
 # 3. Figure.
-fig = own_data.own_figure(
+fig = your_data.own_figure(
     data.X,
     model.y_codes_,
     names,
@@ -229,8 +229,8 @@ with side_col:
     st.caption(f"In your file these neighbours are rows {rows} (the header is row 1).")
 
 st.subheader("How well does KNN know your points?")
-result = own_data.point_predictions(data.key, k, metric, p, weights, data)
-column = own_data.prediction_column_name(data)
+result = your_data.point_predictions(data.key, k, metric, p, weights, data)
+column = your_data.prediction_column_name(data)
 score_col, text_col = st.columns([1, 3])
 tie_note = (
     f" {result.n_tied:,} of these votes tied and went to the class that comes first."
@@ -253,8 +253,8 @@ else:
     )
 st.download_button(
     "Download the data with predictions (CSV)",
-    data=lambda: own_data.predictions_csv(data, result.prediction),
-    file_name=own_data.download_name(data.name),
+    data=lambda: your_data.predictions_csv(data, result.prediction),
+    file_name=your_data.download_name(data.name),
     mime="text/csv",
     on_click="ignore",
     icon=":material/download:",

@@ -157,7 +157,7 @@ def app_rows(at, *, key: str = "neighbours"):
     >>> at = AppTest.from_string(
     ...     "import numpy as np\n"
     ...     "from knn_core.models import KNNClassifier\n"
-    ...     "from knn_core.trace import trace_query\n"
+    ...     "from knn_core.lessons.trace import trace_query\n"
     ...     "from knn_ui.neighbour_table import neighbour_table\n"
     ...     "X = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 4.0]])\n"
     ...     "trace = trace_query(KNNClassifier(2).fit(X, [0, 1, 0]), [1.0, 0.0])\n"

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import ball_outline, plot_bounds
-from knn_core.neighbor_sets import compare_metrics
-from knn_core.scaling import scaling_effect
-from knn_ui import distances_view as dv
+from knn_core.lessons.neighbor_sets import compare_metrics
+from knn_core.lessons.scaling import scaling_effect
+from knn_ui import distances as dv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60

@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from knn_core.experiment import tutorial_experiment
-from knn_core.projection import distance_ratio_curve
-from knn_ui import experiment_view as ev
+from knn_core.lessons.experiment import tutorial_experiment
+from knn_core.lessons.projection import distance_ratio_curve
+from knn_ui import experiment as ev
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
+from knn_core.lessons.quiz import quiz_query
 from knn_core.models import KNNClassifier
-from knn_core.quiz import quiz_query
 from tests.neighbour_rows import app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knn_core.datasets import noisy_sine
+from knn_core.lessons.regression import compare_k, explain_regression, prediction_curve
 from knn_core.models import KNNRegressor
-from knn_core.regression import compare_k, explain_regression, prediction_curve
-from knn_ui import regression_view as rv
+from knn_ui import regression as rv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60

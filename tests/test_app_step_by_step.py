@@ -12,7 +12,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from streamlit.testing.v1 import AppTest
 
 from knn_core.datasets import make_dataset, train_test_split
-from knn_core.lessons import STAGE_TITLES
+from knn_core.lessons.step_by_step import STAGE_TITLES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/step_by_step.py"

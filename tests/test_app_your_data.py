@@ -2,7 +2,7 @@
 
 AppTest (Streamlit 1.67) drives ``st.file_uploader`` with ``set_value((name, bytes, mime))``,
 so these tests upload real files from ``tests/data`` into the real page. The "bytes -> session
-state" step (:func:`knn_ui.own_data.receive_file` and friends) is also tested on a plain dict.
+state" step (:func:`knn_ui.your_data.receive_file` and friends) is also tested on a plain dict.
 """
 
 from pathlib import Path
@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from knn_core.csv_io import CSVError, load_csv
 from knn_core.leave_one_out import leave_one_out
 from knn_core.models import KNNClassifier
-from knn_ui import own_data
+from knn_ui import your_data
 from tests.neighbour_rows import app_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +80,7 @@ def test_empty_page_renders_states_the_limits_and_asks_for_a_file(page):
 
 def test_good_file_shows_columns_picture_vote_and_neighbours(page):
     upload(page, DATA / "good_tab_with_id.csv")
-    assert [page.selectbox(key=k).value for k in own_data.COLUMN_KEYS] == [
+    assert [page.selectbox(key=k).value for k in your_data.COLUMN_KEYS] == [
         "height",
         "weight",
         "species",
@@ -169,7 +169,7 @@ def test_a_file_that_loads_only_with_other_columns_can_be_rescued(page):
     data = b"x1,x2,x3,label\n1,2,5,a\n3,,6,b\n5,6,7,a\n"
     upload(page, name="spare.csv", data=data)
     assert "with the columns suggested below" in page.error[0].value
-    assert [page.selectbox(key=k).value for k in own_data.COLUMN_KEYS] == ["x1", "x2", "label"]
+    assert [page.selectbox(key=k).value for k in your_data.COLUMN_KEYS] == ["x1", "x2", "label"]
     page.selectbox(key="own_x2").set_value("x3").run()
     assert not page.exception
     assert not page.error
@@ -180,9 +180,9 @@ def test_sample_button_loads_the_sample(page):
     next(b for b in page.button if b.label == "Use the sample file").click().run()
     assert not page.exception
     table = data_table(page)
-    assert table["file"] == own_data.SAMPLE_NAME
+    assert table["file"] == your_data.SAMPLE_NAME
     assert table["points"] == "120"
-    assert page.slider(key="k").max == own_data.K_LIMIT  # 120 points, k capped at 100
+    assert page.slider(key="k").max == your_data.K_LIMIT  # 120 points, k capped at 100
     assert any("Leave-one-out accuracy" == m.label for m in page.metric)
 
 
@@ -216,40 +216,40 @@ def test_query_inputs_move_the_query(page):
 
 def test_receive_file_good_bad_good_on_a_dict():
     state = {}
-    assert not own_data.receive_file(state, "bad.csv", (BAD / "utf16.csv").read_bytes())
-    assert state.get(own_data.DATA) is None
-    problem = state[own_data.PROBLEM]
+    assert not your_data.receive_file(state, "bad.csv", (BAD / "utf16.csv").read_bytes())
+    assert state.get(your_data.DATA) is None
+    problem = state[your_data.PROBLEM]
     assert (problem.origin, problem.kept_previous) == ("file", False)
 
     good = (DATA / "good_comma.csv").read_bytes()
-    assert own_data.receive_file(state, "good.csv", good)
-    data = state[own_data.DATA]
-    assert data.name == "good.csv" and data.digest == own_data.fingerprint(good)
-    assert state[own_data.PROBLEM] is None
+    assert your_data.receive_file(state, "good.csv", good)
+    data = state[your_data.DATA]
+    assert data.name == "good.csv" and data.digest == your_data.fingerprint(good)
+    assert state[your_data.PROBLEM] is None
 
     state["qx"] = 1.0
-    assert not own_data.receive_file(state, "bad.csv", (BAD / "nul_bytes.csv").read_bytes())
-    assert state[own_data.DATA] is data  # untouched
-    assert state[own_data.PROBLEM].kept_previous
+    assert not your_data.receive_file(state, "bad.csv", (BAD / "nul_bytes.csv").read_bytes())
+    assert state[your_data.DATA] is data  # untouched
+    assert state[your_data.PROBLEM].kept_previous
     assert state["qx"] == 1.0  # the query stays with the data
 
 
 def test_file_that_fails_on_its_suggested_columns_becomes_the_column_source():
     state = {}
-    own_data.receive_file(state, "good.csv", (DATA / "good_comma.csv").read_bytes())
-    before = state[own_data.DATA]
+    your_data.receive_file(state, "good.csv", (DATA / "good_comma.csv").read_bytes())
+    before = state[your_data.DATA]
     bad = (BAD / "non_numeric_feature.csv").read_bytes()
-    assert not own_data.receive_file(state, "bad.csv", bad)
-    assert state[own_data.PROBLEM].origin == "file_columns"
-    assert state[own_data.SOURCE].name == "bad.csv"
-    assert state[own_data.DATA] is before
-    assert not own_data.choose_columns(state, ("x1", "x2"), "label")
-    assert state[own_data.PROBLEM].origin == "columns"
+    assert not your_data.receive_file(state, "bad.csv", bad)
+    assert state[your_data.PROBLEM].origin == "file_columns"
+    assert state[your_data.SOURCE].name == "bad.csv"
+    assert state[your_data.DATA] is before
+    assert not your_data.choose_columns(state, ("x1", "x2"), "label")
+    assert state[your_data.PROBLEM].origin == "columns"
 
 
 def test_new_data_forgets_the_query_point():
     state = {"qx": 3.0, "qy": 4.0}
-    own_data.receive_file(state, "a.csv", (DATA / "good_comma.csv").read_bytes())
+    your_data.receive_file(state, "a.csv", (DATA / "good_comma.csv").read_bytes())
     assert "qx" not in state and "qy" not in state
 
 
@@ -264,22 +264,22 @@ class FakeUpload:
 def test_handle_upload_reads_each_upload_once_and_an_empty_uploader_clears_the_message():
     state = {}
     bad = FakeUpload("1", "bad.csv", (BAD / "empty.csv").read_bytes())
-    own_data.handle_upload(state, bad)
-    assert state[own_data.PROBLEM] is not None
-    state[own_data.PROBLEM] = None
-    own_data.handle_upload(state, bad)  # the same upload on a rerun: not read again
-    assert state[own_data.PROBLEM] is None
-    own_data.handle_upload(state, FakeUpload("2", "bad.csv", bad.getvalue()))
-    assert state[own_data.PROBLEM] is not None
-    own_data.handle_upload(state, None)
-    assert state[own_data.PROBLEM] is None
+    your_data.handle_upload(state, bad)
+    assert state[your_data.PROBLEM] is not None
+    state[your_data.PROBLEM] = None
+    your_data.handle_upload(state, bad)  # the same upload on a rerun: not read again
+    assert state[your_data.PROBLEM] is None
+    your_data.handle_upload(state, FakeUpload("2", "bad.csv", bad.getvalue()))
+    assert state[your_data.PROBLEM] is not None
+    your_data.handle_upload(state, None)
+    assert state[your_data.PROBLEM] is None
 
 
 def test_default_columns_complete_the_suggestions():
     from knn_core.csv_io import inspect_csv
 
     table = inspect_csv(b"name,x,label\nann,1,a\nbob,2,b\n")  # one numeric column only
-    assert own_data.default_columns(table) == ("x", "name", "label")
+    assert your_data.default_columns(table) == ("x", "name", "label")
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,19 +288,19 @@ def test_default_columns_complete_the_suggestions():
 
 
 def test_sample_file_is_its_recipe_and_loads():
-    assert own_data.SAMPLE_PATH.read_text(encoding="utf-8") == own_data.build_sample_csv()
-    loaded = load_csv(own_data.SAMPLE_PATH.read_bytes())
+    assert your_data.SAMPLE_PATH.read_text(encoding="utf-8") == your_data.build_sample_csv()
+    loaded = load_csv(your_data.SAMPLE_PATH.read_bytes())
     assert loaded.X.shape == (120, 2)
     assert sorted(set(loaded.y.tolist())) == ["bottom", "top"]
 
 
 def test_download_holds_the_data_and_leave_one_out_predictions():
     state = {}
-    own_data.receive_file(state, "s.csv", own_data.SAMPLE_PATH.read_bytes())
-    data = state[own_data.DATA]
+    your_data.receive_file(state, "s.csv", your_data.SAMPLE_PATH.read_bytes())
+    data = state[your_data.DATA]
     model = KNNClassifier(5).fit(data.X, data.y)
     result = leave_one_out(model)
-    text = own_data.predictions_csv(data, result.prediction)
+    text = your_data.predictions_csv(data, result.prediction)
     back = load_csv(text, feature_columns=["x1", "x2"], label_column="label")
     np.testing.assert_array_equal(back.X, data.X)
     np.testing.assert_array_equal(back.y, data.y)
@@ -310,32 +310,32 @@ def test_download_holds_the_data_and_leave_one_out_predictions():
 
 def test_prediction_column_is_renamed_when_the_file_uses_that_name():
     state = {}
-    own_data.receive_file(state, "p.csv", b"x,y,prediction\n1,2,a\n3,4,b\n5,6,a\n")
-    data = state[own_data.DATA]
-    assert own_data.prediction_column_name(data) == "knn_prediction"
-    text = own_data.predictions_csv(data, data.y)
+    your_data.receive_file(state, "p.csv", b"x,y,prediction\n1,2,a\n3,4,b\n5,6,a\n")
+    data = state[your_data.DATA]
+    assert your_data.prediction_column_name(data) == "knn_prediction"
+    text = your_data.predictions_csv(data, data.y)
     assert text.splitlines()[0] == "x,y,prediction,knn_prediction"
 
 
 def test_download_name_is_safe():
-    assert own_data.download_name("../My data (v2).csv") == "My_data_v2_with_predictions.csv"
-    assert own_data.download_name("???.csv") == "data_with_predictions.csv"
+    assert your_data.download_name("../My data (v2).csv") == "My_data_v2_with_predictions.csv"
+    assert your_data.download_name("???.csv") == "data_with_predictions.csv"
 
 
 def test_the_page_limits_are_enforced_by_the_loader():
-    rows = "".join(f"{i},{i % 7},{'ab'[i % 2]}\n" for i in range(own_data.MAX_ROWS + 1))
+    rows = "".join(f"{i},{i % 7},{'ab'[i % 2]}\n" for i in range(your_data.MAX_ROWS + 1))
     state = {}
-    assert not own_data.receive_file(state, "rows.csv", ("x,y,label\n" + rows).encode())
-    assert "20,000" in state[own_data.PROBLEM].message
-    big = b"x,y,label\n" + b"1,2,a\n" * (own_data.MAX_BYTES // 6 + 1)
-    assert len(big) > own_data.MAX_BYTES
-    assert not own_data.receive_file(state, "big.csv", big)
-    assert "5,000,000 bytes" in state[own_data.PROBLEM].message
-    assert state.get(own_data.DATA) is None
+    assert not your_data.receive_file(state, "rows.csv", ("x,y,label\n" + rows).encode())
+    assert "20,000" in state[your_data.PROBLEM].message
+    big = b"x,y,label\n" + b"1,2,a\n" * (your_data.MAX_BYTES // 6 + 1)
+    assert len(big) > your_data.MAX_BYTES
+    assert not your_data.receive_file(state, "big.csv", big)
+    assert "5,000,000 bytes" in state[your_data.PROBLEM].message
+    assert state.get(your_data.DATA) is None
 
 
 def test_too_many_rows_upload_is_rejected_on_the_page(page):
-    rows = "".join(f"{i},{i % 7},{'ab'[i % 2]}\n" for i in range(own_data.MAX_ROWS + 1))
+    rows = "".join(f"{i},{i % 7},{'ab'[i % 2]}\n" for i in range(your_data.MAX_ROWS + 1))
     upload(page, name="rows.csv", data=("x,y,label\n" + rows).encode())
     assert "This file was not loaded" in page.error[0].value
     assert any("20,000" in t for t in texts(page))

@@ -561,7 +561,7 @@ def test_random_cells_either_load_or_raise_csverror(rows):
 
 def test_knn_core_data_modules_do_not_import_pandas_or_ui_libraries():
     code = (
-        "import sys, knn_core.datasets, knn_core.csv_io, knn_core.projection;"
+        "import sys, knn_core.datasets, knn_core.csv_io, knn_core.lessons.projection;"
         "bad = {'pandas', 'streamlit', 'plotly', 'sklearn'} & set(sys.modules);"
         "print(', '.join(sorted(bad)));"
         "sys.exit(1 if bad else 0)"

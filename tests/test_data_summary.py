@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from knn_core.data_summary import summarize
+from knn_core.lessons.data_summary import summarize
 
 
 def test_hand_worked_example():

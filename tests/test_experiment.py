@@ -1,12 +1,12 @@
-"""Tests of knn_core.experiment: the second tutorial's 10-D experiment."""
+"""Tests of knn_core.lessons.experiment: the second tutorial's 10-D experiment."""
 
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 from sklearn.neighbors import KNeighborsRegressor
 
-from knn_core.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
-from knn_core.tutorial import KNN, gen_data
+from knn_core.lessons.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
+from knn_core.lessons.tutorial import KNN, gen_data
 
 
 def by_hand(seed, mu0=1.0, mu1=5.0, sigma=3.0, n0=30, n1=20, d=10, k=5):

@@ -7,9 +7,9 @@ import pytest
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import ball_outline, plot_bounds
+from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
-from knn_core.trace import trace_query
 from knn_ui import figures, style
 from knn_ui.style import class_color, display_names
 

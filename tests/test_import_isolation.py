@@ -8,7 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("streamlit", "plotly", "pandas", "sklearn")
 MODULES = sorted(
-    f"knn_core.{path.stem}" for path in (ROOT / "knn_core").glob("*.py") if path.stem != "__init__"
+    ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for path in (ROOT / "knn_core").rglob("*.py")
 )
 
 
@@ -32,8 +33,8 @@ def loaded_forbidden(modules, extra_import=None):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_glob_finds_the_engine():
-    for name in ("neighbors", "models", "tutorial", "_validation"):
+def test_glob_finds_the_engine_and_the_lessons():
+    for name in ("neighbors", "models", "_validation", "lessons", "lessons.tutorial"):
         assert f"knn_core.{name}" in MODULES
 
 

@@ -6,15 +6,10 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from knn_core.datasets import make_dataset, train_test_split
 from knn_core.evaluation import cross_val_accuracy_by_k
-from knn_core.lessons import (
-    STAGE_TITLES,
-    algorithm_stages,
-    held_out_walk,
-    k_selection,
-    region_ks,
-)
+from knn_core.lessons.choosing_k import k_selection, region_ks
+from knn_core.lessons.step_by_step import STAGE_TITLES, algorithm_stages, held_out_walk
+from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
-from knn_core.trace import trace_query
 
 
 def moons_split(seed=0, n=120, noise=0.5):

@@ -1,4 +1,4 @@
-"""Tests of knn_core.neighbor_sets: neighbours under several metrics, and set changes."""
+"""Tests of knn_core.lessons.neighbor_sets: neighbours under several metrics, and set changes."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import ball_outline
-from knn_core.neighbor_sets import compare_metrics, set_change
+from knn_core.lessons.neighbor_sets import compare_metrics, set_change
 
 
 def test_set_change_hand_worked():

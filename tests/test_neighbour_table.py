@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from knn_core.datasets import make_dataset
+from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
-from knn_core.trace import trace_query
 from knn_ui import neighbour_table as nt
 from knn_ui.neighbour_table import neighbour_table_data
 from tests.neighbour_rows import app_rows, format_cell, rows_frame

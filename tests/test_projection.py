@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 
-from knn_core.projection import DEFAULT_DIMS, PCAResult, distance_ratio_curve, pca
+from knn_core.lessons.projection import DEFAULT_DIMS, PCAResult, distance_ratio_curve, pca
 
 # ------------------------------------------------------------------ PCA
 

@@ -5,8 +5,8 @@ import pytest
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
+from knn_core.lessons.quiz import QuizQuestion, quiz_query
 from knn_core.models import KNNClassifier
-from knn_core.quiz import QuizQuestion, quiz_query
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,18 @@
-"""Tests of knn_core.regression: the 1-D prediction curve, one explained prediction, k compared."""
+"""knn_core.lessons.regression: the 1-D prediction curve, one explained prediction, k compared."""
 
 import numpy as np
 import pytest
 from sklearn.neighbors import KNeighborsRegressor
 
 from knn_core.datasets import noisy_sine
-from knn_core.models import KNNClassifier, KNNRegressor
-from knn_core.regression import (
+from knn_core.lessons.regression import (
     compare_k,
     explain_regression,
     plot_ranges,
     prediction_curve,
     sine_truth,
 )
+from knn_core.models import KNNClassifier, KNNRegressor
 
 
 def tutorial_r(new, train, labels, k):

@@ -1,4 +1,4 @@
-"""Tests of knn_core.scaling: stretch, z-score standardisation and the scaling lesson."""
+"""Tests of knn_core.lessons.scaling: stretch, z-score standardisation and the scaling lesson."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from knn_core.datasets import make_dataset
-from knn_core.scaling import scaling_effect, standardize, stretch
+from knn_core.lessons.scaling import scaling_effect, standardize, stretch
 
 
 def test_stretch_multiplies_one_column_and_leaves_the_input_alone():

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
+from knn_core.lessons.trace import QueryTrace, trace_query
 from knn_core.models import KNNClassifier
 from knn_core.neighbors import TIE_RULE
-from knn_core.trace import QueryTrace, trace_query
 
 METRICS = [("euclidean", 2.0), ("manhattan", 2.0), ("chebyshev", 2.0), ("minkowski", 3.0)]
 

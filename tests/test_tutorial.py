@@ -1,4 +1,4 @@
-"""Tests of knn_core.tutorial: the tutorials' API, checked against the tutorials' own code."""
+"""knn_core.lessons.tutorial: the tutorials' API, checked against the tutorials' own code."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knn_core._validation import NotFittedError
-from knn_core.tutorial import KNN, gen_data, knn
+from knn_core.lessons.tutorial import KNN, gen_data, knn
 
 
 def tutorial_knn(new, train, labels, k=3, mode="c"):

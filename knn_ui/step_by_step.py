@@ -1,7 +1,7 @@
 """The Step-by-step page's Streamlit side: controls, cached calls, views and figure builders.
 
-Everything shown for one query comes from ONE :class:`knn_core.trace.QueryTrace`; the stages
-come from :func:`knn_core.lessons.algorithm_stages`. Figure builders (``step_figure``,
+Everything shown for one query comes from ONE :class:`knn_core.lessons.trace.QueryTrace`; the stages
+come from :func:`knn_core.lessons.step_by_step.algorithm_stages`. Figure builders (``step_figure``,
 ``held_out_figure``) take arrays and return ``go.Figure`` objects without calling Streamlit;
 the text builders (``code_text``, ``variables_text``, ``stage_explanation``) return plain
 strings. Widgets are bound to the URL (keys ``k``, ``step``, ``tp``).
@@ -17,9 +17,9 @@ import streamlit as st
 
 from knn_core.datasets import train_test_split
 from knn_core.geometry import ball_outline
-from knn_core.lessons import held_out_walk
+from knn_core.lessons.step_by_step import held_out_walk
+from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
-from knn_core.trace import trace_query
 from knn_ui import cache, figures
 from knn_ui.figures import base_layout, plain
 from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color
@@ -395,9 +395,9 @@ def step_figure(
     trace : QueryTrace
         The query's trace; every number drawn comes from it.
     stage : str
-        One of ``knn_core.lessons.STAGE_TITLES``: distances (spokes to every point), sort (rank
-        numbers), keep (rings on the k nearest, the circle through the k-th, the rest faded),
-        count and tie (the same), predict (the star takes the predicted colour).
+        One of ``knn_core.lessons.step_by_step.STAGE_TITLES``: distances (spokes to every point),
+        sort (rank numbers), keep (rings on the k nearest, the circle through the k-th, the rest
+        faded), count and tie (the same), predict (the star takes the predicted colour).
     outline : tuple of ndarray
         The circle through the k-th neighbour (``knn_core.geometry.ball_outline``).
     x_range, y_range : tuple of float

@@ -3,9 +3,10 @@
 The tutorial draws 30 points around mean 1 (label 0) and 20 around mean 5 (label 1), with
 ``sigma = 3`` and 10 features, fits ``KNN(num_neighbors=5)`` and predicts four new rows: all 1s,
 all 2s, all 4s and all 5s. The predictions (the mean label of the 5 neighbours) rise from about
-0 to about 1. :func:`tutorial_experiment` does exactly that with :func:`knn_core.tutorial.gen_data`
-and :class:`knn_core.tutorial.KNN`, and adds what a page needs to show it: the neighbours of every
-new row, a 2-D PCA view of the 10-D data, and the prediction along the whole diagonal.
+0 to about 1. :func:`tutorial_experiment` does exactly that with
+:func:`knn_core.lessons.tutorial.gen_data` and :class:`knn_core.lessons.tutorial.KNN`, and adds what
+a page needs to show it: the neighbours of every new row, a 2-D PCA view of the 10-D data, and the
+prediction along the whole diagonal.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knn_core.projection import PCAResult, pca
-from knn_core.tutorial import KNN, gen_data
+from knn_core.lessons.projection import PCAResult, pca
+from knn_core.lessons.tutorial import KNN, gen_data
 
 __all__ = ["NEW_VALUES", "TUTORIAL", "ExperimentResult", "tutorial_experiment"]
 

@@ -1,10 +1,10 @@
 """The tutorial's experiment page, Streamlit side: controls, cached calls, figure builders.
 
-Controls are bound to the URL with keys prefixed ``e_``; their defaults are exactly the
-tutorial's (:data:`knn_core.experiment.TUTORIAL`). The figure builders take arrays and return
+Controls are bound to the URL with keys prefixed ``e_``; their defaults are exactly the tutorial's
+(:data:`knn_core.lessons.experiment.TUTORIAL`). The figure builders take arrays and return
 ``go.Figure`` objects, with no Streamlit call and no maths: the data, predictions, neighbours,
-projection and distance ratios come from :mod:`knn_core.experiment` and
-:mod:`knn_core.projection`.
+projection and distance ratios come from :mod:`knn_core.lessons.experiment` and
+:mod:`knn_core.lessons.projection`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_core.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
-from knn_core.projection import distance_ratio_curve
-from knn_core.regression import plot_ranges
+from knn_core.lessons.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
+from knn_core.lessons.projection import distance_ratio_curve
+from knn_core.lessons.regression import plot_ranges
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, SPOKE, class_color, class_symbol, class_text_color
 
@@ -205,7 +205,7 @@ def _experiment(
 
 
 def experiment(params: ExperimentParams):
-    """Return :func:`knn_core.experiment.tutorial_experiment` for these parameters (cached)."""
+    """Return :func:`~knn_core.lessons.experiment.tutorial_experiment` for these parameters."""
     return _experiment(
         params.mu0,
         params.mu1,
@@ -220,7 +220,7 @@ def experiment(params: ExperimentParams):
 
 @st.cache_resource(show_spinner=False)
 def ratio_curve():
-    """Return :func:`knn_core.projection.distance_ratio_curve` on its default dimensions."""
+    """Return :func:`knn_core.lessons.projection.distance_ratio_curve` on its default dimensions."""
     return distance_ratio_curve()
 
 
@@ -237,7 +237,7 @@ def projection_figure(result, *, height=460):
 
     Parameters
     ----------
-    result : knn_core.experiment.ExperimentResult
+    result : knn_core.lessons.experiment.ExperimentResult
         The experiment, with ``X_2d``, ``new_2d`` and the PCA's explained variance.
     height : int, default=460
         Figure height in pixels.
@@ -316,7 +316,7 @@ def sweep_figure(result, *, height=360):
 
     Parameters
     ----------
-    result : knn_core.experiment.ExperimentResult
+    result : knn_core.lessons.experiment.ExperimentResult
         The experiment, with ``sweep_values`` and ``sweep_predictions``.
     height : int, default=360
         Figure height in pixels.

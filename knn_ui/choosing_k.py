@@ -1,6 +1,6 @@
 """The "Choosing k" page's Streamlit side: controls, cached calls and figure builders.
 
-Every number drawn comes from :func:`knn_core.lessons.k_selection` (train, test and
+Every number drawn comes from :func:`knn_core.lessons.choosing_k.k_selection` (train, test and
 cross-validated accuracy, tie rate) and :func:`knn_core.surface.neighbor_grid` (the decision
 regions). Figure builders take arrays and return ``go.Figure`` objects; they call no Streamlit
 function. Widgets are bound to the URL: the data keys are the Playground's (``data``, ``n``,
@@ -19,7 +19,7 @@ import streamlit as st
 
 from knn_core.datasets import DATASETS, make_dataset, train_test_split
 from knn_core.geometry import plot_bounds
-from knn_core.lessons import k_selection, region_ks
+from knn_core.lessons.choosing_k import k_selection, region_ks
 from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
 from knn_ui import figures
@@ -183,7 +183,7 @@ def split(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def selection(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
-    """Return the :class:`knn_core.lessons.KSelection` of this split (k = 1 .. 50)."""
+    """Return the :class:`knn_core.lessons.choosing_k.KSelection` of this split (k = 1 .. 50)."""
     X_train, X_test, y_train, y_test, _ = split(
         dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed
     )
@@ -225,7 +225,7 @@ def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
     Parameters
     ----------
     sel : KSelection
-        From :func:`knn_core.lessons.k_selection`.
+        From :func:`knn_core.lessons.choosing_k.k_selection`.
     current_k : int
         The user's k, marked with a grey line.
     height : int, default=420

@@ -2,7 +2,7 @@
 
 Controls are bound to the URL (``bind="query-params"``, keys prefixed ``r_``). The figure
 builders take arrays and return ``go.Figure`` objects; they call no Streamlit function and do
-no maths: every number drawn comes from :mod:`knn_core.regression`.
+no maths: every number drawn comes from :mod:`knn_core.lessons.regression`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from knn_core.datasets import noisy_sine
+from knn_core.lessons.regression import compare_k, plot_ranges, prediction_curve
 from knn_core.models import KNNRegressor
-from knn_core.regression import compare_k, plot_ranges, prediction_curve
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, NEIGHBOR_RING, SPOKE
 
@@ -154,7 +154,7 @@ def curve(n_samples: int, noise: float, seed: int, k: int, weights: str):
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def k_comparison(n_samples: int, noise: float, seed: int, ks: tuple[int, ...]):
-    """Return :func:`knn_core.regression.compare_k` of ``ks`` on the noisy sine."""
+    """Return :func:`knn_core.lessons.regression.compare_k` of ``ks`` on the noisy sine."""
     x, y, _ = sine_data(n_samples, noise, seed)
     return compare_k(x, y, ks, x_range=X_RANGE, n_grid=N_GRID)
 
@@ -201,8 +201,9 @@ def regression_figure(x, y, curve_xs, curve_ys, trace, *, k, y_range, steps, hei
     x, y : ndarray of shape (n_samples,)
         The training points.
     curve_xs, curve_ys : ndarray of shape (n_grid,)
-        The model's prediction on a grid (from :func:`knn_core.regression.prediction_curve`).
-    trace : knn_core.regression.RegressionTrace
+        The model's prediction on a grid (from
+        :func:`knn_core.lessons.regression.prediction_curve`).
+    trace : knn_core.lessons.regression.RegressionTrace
         The explained prediction at the query.
     k : int
         Number of neighbours (for the legend).
@@ -298,7 +299,7 @@ def k_comparison_figure(x, y, comparison, *, y_range, labels=None, height=380):
     ----------
     x, y : ndarray of shape (n_samples,)
         The training points.
-    comparison : knn_core.regression.KComparison
+    comparison : knn_core.lessons.regression.KComparison
         Curves of each k on one grid, the truth and each curve's error.
     y_range : tuple of float
         Fixed y axis range.

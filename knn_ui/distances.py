@@ -3,8 +3,8 @@
 Page-specific controls are bound to the URL with keys prefixed ``d_``; the data set and the
 query reuse the Playground's controls (:mod:`knn_ui.state`). The figure builders take arrays
 and return ``go.Figure`` objects, with no Streamlit call and no maths: the neighbour sets, the
-radii and the scaled coordinates come from :mod:`knn_core.neighbor_sets` and
-:mod:`knn_core.scaling`.
+radii and the scaled coordinates come from :mod:`knn_core.lessons.neighbor_sets` and
+:mod:`knn_core.lessons.scaling`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_core.neighbor_sets import compare_metrics
-from knn_core.regression import plot_ranges
-from knn_core.scaling import scaling_effect
+from knn_core.lessons.neighbor_sets import compare_metrics
+from knn_core.lessons.regression import plot_ranges
+from knn_core.lessons.scaling import scaling_effect
 from knn_ui import cache
 from knn_ui.figures import class_traces, neighbour_rings, playground_figure
 from knn_ui.state import METRIC_LABELS, METRIC_SHAPES
@@ -99,14 +99,14 @@ def scaling_controls(container) -> tuple[int, bool]:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def metric_comparison(data_key: tuple, qx: float, qy: float, k: int):
-    """Return :func:`knn_core.neighbor_sets.compare_metrics` for one query."""
+    """Return :func:`knn_core.lessons.neighbor_sets.compare_metrics` for one query."""
     X, _, _ = cache.dataset(*data_key)
     return compare_metrics(X, (qx, qy), k)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def scaling(data_key: tuple, qx: float, qy: float, k: int, factor: int, standardized: bool):
-    """Return :func:`knn_core.scaling.scaling_effect` for one query (x₁ stretched)."""
+    """Return :func:`knn_core.lessons.scaling.scaling_effect` for one query (x₁ stretched)."""
     X, _, _ = cache.dataset(*data_key)
     return scaling_effect(X, (qx, qy), k, factor=factor, axis=0, standardized=standardized)
 
@@ -213,7 +213,7 @@ def metrics_figure(X, codes, names, comparison, outlines: Mapping, *, x_range, y
         Class code of each point.
     names : sequence of str
         Display name of each class.
-    comparison : knn_core.neighbor_sets.MetricComparison
+    comparison : knn_core.lessons.neighbor_sets.MetricComparison
         The neighbours each metric picked, and who picked which candidate.
     outlines : mapping of str to (ndarray, ndarray)
         The closed outline of each metric's ball through its k-th neighbour.
@@ -302,7 +302,7 @@ def scaling_figure(effect, codes, names, outline, *, height=470):
 
     Parameters
     ----------
-    effect : knn_core.scaling.ScalingEffect
+    effect : knn_core.lessons.scaling.ScalingEffect
         The transformed data and query, the neighbours before and after.
     codes : ndarray of shape (n_samples,)
         Class code of each point.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knn_core._validation import check_array, check_metric, check_n_neighbors
-from knn_core.neighbor_sets import SetChange, set_change
+from knn_core.lessons.neighbor_sets import SetChange, set_change
 from knn_core.neighbors import NeighborIndex
 
 __all__ = ["ScalingEffect", "ZScore", "scaling_effect", "standardize", "stretch"]
