@@ -10,6 +10,9 @@ import numbers
 
 import numpy as np
 
+from knn_core.metrics import METRICS as _METRIC_REGISTRY
+from knn_core.metrics import check_metric
+
 __all__ = [
     "NotFittedError",
     "check_array",
@@ -19,8 +22,8 @@ __all__ = [
     "check_weights",
 ]
 
-#: Distance metrics understood by the engine (``"minkowski"`` also takes ``p >= 1``).
-METRICS = ("euclidean", "manhattan", "chebyshev", "minkowski")
+#: Names of the distance metrics of the registry (:mod:`knn_core.metrics`).
+METRICS = tuple(_METRIC_REGISTRY)
 #: Vote weightings understood by the engine.
 WEIGHTS = ("uniform", "distance")
 
@@ -156,43 +159,6 @@ def check_n_neighbors(k, n_samples, name="n_neighbors") -> int:
     if k > n_samples:
         raise ValueError(f"Expected {name} <= n_samples, but n_samples = {n_samples}, {name} = {k}")
     return k
-
-
-def check_metric(metric, p=2.0) -> tuple[str, float]:
-    """Return ``(metric, p)`` after checking the metric name and the Minkowski exponent.
-
-    Parameters
-    ----------
-    metric : {"euclidean", "manhattan", "chebyshev", "minkowski"}
-        The distance metric.
-    p : float, default=2.0
-        The Minkowski exponent; must be a number >= 1 (``inf`` allowed). It is only used by
-        ``"minkowski"`` but is checked for every metric, as scikit-learn does.
-
-    Returns
-    -------
-    metric : str
-    p : float
-
-    Examples
-    --------
-    >>> check_metric("minkowski", 3)
-    ('minkowski', 3.0)
-    >>> check_metric("cosine")
-    Traceback (most recent call last):
-    ...
-    ValueError: Expected metric to be one of 'euclidean', 'manhattan', 'chebyshev', \
-'minkowski', but got metric = 'cosine'
-    """
-    if not isinstance(metric, str) or metric not in METRICS:
-        allowed = ", ".join(repr(m) for m in METRICS)
-        raise ValueError(f"Expected metric to be one of {allowed}, but got metric = {metric!r}")
-    if isinstance(p, bool | np.bool_) or not isinstance(p, numbers.Real):
-        raise ValueError(f"Expected p to be a number >= 1, but got p = {p!r}")
-    p = float(p)
-    if not p >= 1:  # also catches NaN
-        raise ValueError(f"Expected p >= 1, but got p = {p!r}")
-    return metric, p
 
 
 def check_weights(weights) -> str:

@@ -1,29 +1,18 @@
 """Plot geometry that depends on the metric: neighbourhood outlines and plot bounds.
 
-The Playground draws the neighbourhood out to the k-th neighbour "in the metric's own shape": a
-circle for Euclidean distance, a diamond for Manhattan, a square for Chebyshev and the
-superellipse ``|dx|**p + |dy|**p = r**p`` for Minkowski. These outlines are the sets of points at
-exactly distance ``r`` from the centre, so they are computed here, next to the metrics.
+The Playground draws the neighbourhood out to the k-th neighbour "in the metric's own shape"
+(``Metric.shape`` in :mod:`knn_core.metrics`): a circle for Euclidean distance, a diamond for
+Manhattan, a square for Chebyshev and the superellipse ``|dx|**p + |dy|**p = r**p`` for
+Minkowski. These outlines are the sets of points at exactly distance ``r`` from the centre.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from knn_core.metrics import exponent
+
 __all__ = ["ball_outline", "plot_bounds"]
-
-_P_OF_METRIC = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": np.inf}
-
-
-def _metric_p(metric: str, p: float) -> float:
-    if metric == "minkowski":
-        if not p >= 1:
-            raise ValueError(f"Expected p >= 1 for the minkowski metric, but got p = {p!r}")
-        return float(p)
-    if metric not in _P_OF_METRIC:
-        allowed = ", ".join(repr(m) for m in (*_P_OF_METRIC, "minkowski"))
-        raise ValueError(f"Expected metric to be one of {allowed}, but got metric = {metric!r}")
-    return _P_OF_METRIC[metric]
 
 
 def ball_outline(center, radius, metric="euclidean", *, p=2.0, n_points=241):
@@ -53,7 +42,7 @@ def ball_outline(center, radius, metric="euclidean", *, p=2.0, n_points=241):
     >>> [(float(x), float(y)) for x, y in zip(xs, ys)]
     [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (-0.0, -1.0), (1.0, -0.0)]
     """
-    q = _metric_p(metric, p)
+    q = exponent(metric, p)
     cx, cy = (float(v) for v in np.asarray(center, dtype=float).reshape(2))
     radius = float(radius)
     if not np.isfinite(radius) or radius < 0:

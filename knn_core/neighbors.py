@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.spatial import cKDTree
-from scipy.spatial.distance import cdist
 
+from knn_core import metrics
 from knn_core._validation import METRICS, WEIGHTS
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "neighbor_weights",
     "resolve_vote",
     "tally",
+    "top_classes",
 ]
 
 #: The one rule for tied votes, shown in the UI and used everywhere.
@@ -41,20 +42,6 @@ TIE_RULE = (
 _TREE_MAX_FEATURES = 7
 _TREE_MIN_SAMPLES = 50
 _CHUNK_CELLS = 4_000_000  # distance-matrix cells per brute-force chunk (32 MB of float64)
-
-
-def _p_of(metric: str, p: float) -> float:
-    return {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": np.inf}.get(metric, float(p))
-
-
-def _cdist(Q, X, p):
-    if p == 2.0:
-        return cdist(Q, X, "euclidean")
-    if p == 1.0:
-        return cdist(Q, X, "cityblock")
-    if np.isinf(p):
-        return cdist(Q, X, "chebyshev")
-    return cdist(Q, X, "minkowski", p=p)
 
 
 def _order_rows(dist, ind):
@@ -91,10 +78,11 @@ class NeighborIndex:
     def __init__(self, X, *, metric="euclidean", p=2.0):
         self.X = np.ascontiguousarray(X, dtype=np.float64)
         self.metric = metric
-        self.p = _p_of(metric, p)
+        self.p = metrics.exponent(metric, p)
         n, d = self.X.shape
         self.tree = None
-        if d <= _TREE_MAX_FEATURES and n >= _TREE_MIN_SAMPLES:
+        exact = metrics.METRICS[metric].tree_exact
+        if exact and d <= _TREE_MAX_FEATURES and n >= _TREE_MIN_SAMPLES:
             self.tree = cKDTree(self.X, balanced_tree=False, compact_nodes=False)
 
     def _brute(self, Q, k):
@@ -103,7 +91,7 @@ class NeighborIndex:
         ind = np.empty((len(Q), k), dtype=np.intp)
         step = max(1, _CHUNK_CELLS // max(n, 1))
         for start in range(0, len(Q), step):
-            D = _cdist(Q[start : start + step], self.X, self.p)
+            D = metrics.distance(Q[start : start + step], self.X, self.metric, self.p)
             if k < n:
                 part = np.argpartition(D, k - 1, axis=1)[:, :k]
                 d_part = np.take_along_axis(D, part, axis=1)
@@ -264,6 +252,36 @@ def cumulative_tally(codes, w, n_classes):
     return np.cumsum(onehot, axis=1)
 
 
+def top_classes(scores):
+    """Return which classes share the top of every tally: the one test of a tied vote.
+
+    A class is at the top when its score is within rounding (a relative ``1e-12``) of the
+    highest score, so summed distance weights that are equal on paper count as equal.
+    :func:`resolve_vote` picks its winner among these classes by :data:`TIE_RULE`, and the
+    vote is tied when there is more than one; every vote of the app goes through it.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (..., n_classes)
+        Votes or summed weights per class.
+
+    Returns
+    -------
+    ndarray of bool, shape (..., n_classes)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> top_classes(np.array([0.1 + 0.2, 0.3, 0.1])).tolist()
+    [True, True, False]
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    top = scores.max(axis=-1, keepdims=True)
+    # np.isclose(scores, top, rtol=1e-12, atol=0) written out: scores <= top, so |top - s| is
+    # top - s, and two array operations are much cheaper than isclose's general path.
+    return (top - scores) <= 1e-12 * np.abs(top)
+
+
 def resolve_vote(scores):
     """Pick the winning class of every tally, by :data:`TIE_RULE`, and flag ties.
 
@@ -275,9 +293,9 @@ def resolve_vote(scores):
     Returns
     -------
     winner : ndarray of shape (...)
-        The first class with the highest score (``np.argmax``).
+        The first class of :func:`top_classes` (``np.argmax``).
     tied : ndarray of bool, shape (...)
-        True where more than one class shares the highest score.
+        True where :func:`top_classes` holds more than one class.
 
     Examples
     --------
@@ -286,11 +304,7 @@ def resolve_vote(scores):
     >>> winner.tolist(), tied.tolist()
     ([0, 1], [True, False])
     """
-    scores = np.asarray(scores, dtype=np.float64)
-    top = scores.max(axis=-1, keepdims=True)
-    # np.isclose(scores, top, rtol=1e-12, atol=0) written out: scores <= top, so |top - s| is
-    # top - s, and two array operations are much cheaper than isclose's general path.
-    at_top = (top - scores) <= 1e-12 * np.abs(top)
+    at_top = top_classes(scores)
     # The first class within rounding of the top score: a near-tie that rounding broke the
     # other way is still resolved by TIE_RULE, consistently with the tied flag.
     winner = np.argmax(at_top, axis=-1)

@@ -33,6 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 from knn_core._validation import check_fitted, check_n_neighbors, check_weights
+from knn_core.metrics import norm as _metric_norm
 from knn_core.neighbors import neighbor_weights, resolve_vote, tally
 
 __all__ = [
@@ -197,18 +198,6 @@ _CERTIFY_QUERY_SHARE = 0.5
 _CERTIFY_MAX_P = 32.0
 
 
-def _metric_norm(hx, hy, p):
-    """Return the model's distance from the origin to ``(hx, hy)``."""
-    hx, hy = np.abs(hx), np.abs(hy)
-    if p == 1.0:
-        return hx + hy
-    if np.isinf(p):
-        return np.maximum(hx, hy)
-    if p == 2.0:
-        return np.sqrt(hx * hx + hy * hy)
-    return (hx**p + hy**p) ** (1.0 / p)
-
-
 def _distance_margin(model, xs, ys, p):
     """Return a bound, far above rounding, on the error of any computed distance.
 
@@ -321,7 +310,7 @@ def _certified_winners(model, xs, ys):
     in_base = np.zeros((0, n_classes), dtype=np.intp)
     while len(bi):
         centres, hx, hy = _blocks(xs, ys, bi, bj, b)
-        radius = _metric_norm(hx, hy, p) * (1.0 + 1e-9) + margin
+        radius = _metric_norm(p, hx, hy) * (1.0 + 1e-9) + margin
         if dk_hint is None:
             want = np.full(n_tree, widths[min(1, len(widths) - 1)])
         else:
@@ -351,7 +340,7 @@ def _certified_winners(model, xs, ys):
                 rows = n_tree + local
                 Xi = X[ind]
                 c = centres[rows]
-                D = _metric_norm(Xi[..., 0] - c[:, 0, None], Xi[..., 1] - c[:, 1, None], p)
+                D = _metric_norm(p, Xi[..., 0] - c[:, 0, None], Xi[..., 1] - c[:, 1, None])
                 D[ind < 0] = np.inf
                 R = np.full(len(local), np.inf)  # the open candidates hold every choice left
                 groups.append((rows, D, ind, R, in_kk[local], in_base[local], False))

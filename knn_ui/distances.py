@@ -17,9 +17,10 @@ import streamlit as st
 from knn_core.lessons.neighbor_sets import compare_metrics
 from knn_core.lessons.regression import plot_ranges
 from knn_core.lessons.scaling import scaling_effect
+from knn_core.metrics import METRICS
 from knn_ui import cache
 from knn_ui.figures import class_traces, neighbour_rings, playground_figure
-from knn_ui.state import METRIC_LABELS, METRIC_SHAPES
+from knn_ui.state import METRIC_LABELS
 from knn_ui.style import FONT
 
 #: Outline style of each metric: colour and dash (colours outside the class palette).
@@ -239,7 +240,7 @@ def metrics_figure(X, codes, names, comparison, outlines: Mapping, *, x_range, y
                 y=oy,
                 mode="lines",
                 line=dict(color=color, width=2.2, dash=dash),
-                name=f"{METRIC_LABELS[metric]}: {METRIC_SHAPES[metric]}",
+                name=METRICS[metric].caption,
                 hoverinfo="skip",
             )
         )

@@ -15,26 +15,16 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from knn_core.datasets import DATASETS
+from knn_core.metrics import METRICS
 
 # Option labels double as the values written into share links (Streamlit binds a selectbox to
-# the URL by its label), so they are short single words.
-METRIC_LABELS = {
-    "euclidean": "Euclidean",
-    "manhattan": "Manhattan",
-    "chebyshev": "Chebyshev",
-    "minkowski": "Minkowski",
-}
-METRIC_SHAPES = {
-    "euclidean": "circle",
-    "manhattan": "diamond",
-    "chebyshev": "square",
-    "minkowski": "rounded square",
-}
+# the URL by its label), so they are short single words: the registry's labels.
+METRIC_LABELS = {m.name: m.label for m in METRICS.values()}
 
 
 def metric_caption(metric: str) -> str:
     """Return e.g. ``"Euclidean: circle"``: the metric and the shape of its neighbourhood."""
-    return f"{METRIC_LABELS[metric]}: {METRIC_SHAPES[metric]}"
+    return METRICS[metric].caption
 
 
 WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
@@ -171,8 +161,9 @@ def model_controls(n_samples: int) -> tuple[int, str, float, str]:
         key="metric",
         bind="query-params",
         help="How distance is measured. The neighbourhood drawn around the query has the "
-        "metric's own shape: a circle (Euclidean), a diamond (Manhattan: |dx| + |dy|), a square "
-        "(Chebyshev: the larger of |dx|, |dy|).",
+        "metric's own shape: "
+        + "; ".join(f"{m.label}: {m.formula}, a {m.shape}" for m in METRICS.values())
+        + ".",
     )
     p = _DEFAULT.p
     if metric == "minkowski":

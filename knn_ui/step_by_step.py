@@ -63,7 +63,7 @@ STAGE_LINES = {
     "sort": (2, "`distances.argsort()` lists the point numbers from nearest to farthest."),
     "keep": (2, "`[:k]` keeps the first k of that list."),
     "count": (3, "`np.take(labels, k_closest)` fetches the k labels that vote."),
-    "tie": (5, "`scipy.stats.mode` counts them; on a tie it returns the smallest label."),
+    "tie": (5, "`scipy.stats.mode` counts them and breaks the tie by the rule below."),
     "predict": (5, "`scipy.stats.mode(values)` returns the most common label."),
 }
 
@@ -271,7 +271,7 @@ def variables_text(trace, stage: str, names: Sequence[str]) -> str:
         lines.append("values = ?")
     if stage == "tie":
         tied = ", ".join(str(v) for v in trace.tied_classes.tolist())
-        lines.append(f"# tie between {tied}: the smallest label wins")
+        lines.append(f"# tie between {tied}: broken by the tie rule")
     if stage == "predict":
         lines.append(f"result = {trace.prediction}   # {names[int(trace.winner_code)]}")
     else:

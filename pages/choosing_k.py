@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from knn_core.neighbors import TIE_RULE
 from knn_ui import choosing_k, router, state, style
 
 router.ensure_routed()  # see knn_ui.router
@@ -116,7 +117,7 @@ with tie_text:
             "With **two classes**, an odd number of voters can never split evenly, so an odd "
             "k never ties: at every odd k (blue) the bar is zero. An even k can tie; the "
             f"orange bars show how often it did among the {sel.n_test} test points. A tie is "
-            "broken by a fixed rule (the class that comes first), not by the data."
+            f"broken by a fixed rule, not by the data. {TIE_RULE}"
         )
     else:
         st.markdown(

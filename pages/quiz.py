@@ -4,6 +4,7 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline
 from knn_core.lessons.trace import trace_query
+from knn_core.neighbors import TIE_RULE
 from knn_ui import cache, figures, router, state, style, views
 from knn_ui import quiz as qz
 
@@ -150,5 +151,5 @@ st.markdown(
     "**How to work it out.** Imagine a circle growing from the star until it holds k points "
     "(with Manhattan distance a diamond, with Chebyshev a square). Count the classes inside: "
     "the class with the most votes wins. With *closer points count more*, a near point "
-    "outweighs a far one. If two classes tie, the one listed first wins."
+    "outweighs a far one. " + TIE_RULE
 )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.lessons.trace import trace_query
+from knn_core.neighbors import TIE_RULE
 from knn_ui import cache, figures, router, state, style, views, your_data
 from knn_ui.canvas import knn_canvas, lookup_payload
 
@@ -232,11 +233,7 @@ st.subheader("How well does KNN know your points?")
 result = your_data.point_predictions(data.key, k, metric, p, weights, data)
 column = your_data.prediction_column_name(data)
 score_col, text_col = st.columns([1, 3])
-tie_note = (
-    f" {result.n_tied:,} of these votes tied and went to the class that comes first."
-    if result.n_tied
-    else ""
-)
+tie_note = f" {result.n_tied:,} of these votes tied. {TIE_RULE}" if result.n_tied else ""
 if result.left_out:
     score_col.metric("Leave-one-out accuracy", f"{result.accuracy:.1%}")
     text_col.markdown(

@@ -449,7 +449,7 @@ def test_a_shrunken_certificate_radius_is_caught(monkeypatch):
     # cell disagrees with the per-cell vote.
     monkeypatch.setattr(surface_module, "_CERTIFY_MIN_CELLS", 0)
     original = surface_module._metric_norm
-    monkeypatch.setattr(surface_module, "_metric_norm", lambda hx, hy, p: original(hx, hy, p) * 0.3)
+    monkeypatch.setattr(surface_module, "_metric_norm", lambda p, *parts: original(p, *parts) * 0.3)
     rng = np.random.default_rng(3)
     wrong = 0
     for _ in range(5):

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from knn_core._validation import check_array, check_metric, check_n_neighbors
+from knn_core.metrics import METRICS
 from knn_core.neighbors import NeighborIndex
 
 __all__ = ["DEFAULT_METRICS", "MetricComparison", "SetChange", "compare_metrics", "set_change"]
 
-#: The three metrics whose neighbourhoods are a circle, a diamond and a square.
-DEFAULT_METRICS = ("euclidean", "manhattan", "chebyshev")
+#: The metrics with a fixed exponent: their neighbourhoods are a circle, a diamond and a square.
+DEFAULT_METRICS = tuple(m.name for m in METRICS.values() if m.p is not None)
 
 
 @dataclass(frozen=True)

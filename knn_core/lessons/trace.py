@@ -44,12 +44,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knn_core._validation import check_array, check_fitted
-from knn_core.neighbors import TIE_RULE
+from knn_core.metrics import exponent, power_sum
+from knn_core.neighbors import TIE_RULE, top_classes
 
 __all__ = ["QueryTrace", "trace_query"]
-
-#: Relative tolerance used to decide that two summed weights are equal (as in resolve_vote).
-_WEIGHT_RTOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,17 +221,6 @@ def _python_scalar(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _tutorial_distances(query, X, metric, p):
-    diff = query - X
-    if metric == "euclidean" or (metric == "minkowski" and p == 2.0):
-        return np.sum(diff**2, axis=1)
-    if metric == "manhattan":
-        return np.sum(np.abs(diff), axis=1)
-    if metric == "chebyshev" or np.isinf(p):
-        return np.max(np.abs(diff), axis=1)
-    return np.sum(np.abs(diff) ** p, axis=1)
-
-
 # --------------------------------------------------------------------------------------------
 # trace_query
 # --------------------------------------------------------------------------------------------
@@ -322,13 +309,8 @@ def trace_query(model, query, *, class_names=None):
 
     name = _class_namer(classes, class_names)
     top = tally_[winner]
-    if model.weights == "uniform":
-        at_top = tally_ == top
-    else:
-        at_top = np.isclose(tally_, top, rtol=_WEIGHT_RTOL, atol=0.0)
     if tied:
-        at_top[winner] = True
-        tied_codes = np.flatnonzero(at_top)
+        tied_codes = np.flatnonzero(top_classes(tally_))
         tie_explanation = _tie_sentence(tied_codes, winner, tally_, model.weights, name)
     else:
         tied_codes = np.array([winner])
@@ -368,5 +350,5 @@ def trace_query(model, query, *, class_names=None):
         share=float(top / tally_.sum()),
         left_out_at_radius=left_out,
         distance_tie_explanation=distance_tie,
-        tutorial_distances=_tutorial_distances(q, X, model.metric, float(model.p)),
+        tutorial_distances=power_sum(exponent(model.metric, model.p), *(q - X).T),
     )
