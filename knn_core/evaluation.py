@@ -19,8 +19,10 @@ from knn_core.models import KNNClassifier
 from knn_core.neighbors import cumulative_tally, neighbor_weights, resolve_vote
 
 __all__ = [
+    "ConfusionMatrix",
     "KSweep",
     "accuracy_by_k",
+    "confusion_matrix",
     "cross_val_accuracy_by_k",
     "evaluate_by_k",
     "tie_rate_by_k",
@@ -337,3 +339,109 @@ def cross_val_accuracy_by_k(
         )
     mean = scores.mean(axis=0)
     return (mean, scores) if return_folds else mean
+
+
+# --------------------------------------------------------------------------------------------
+# Which classes are mistaken for which
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ConfusionMatrix:
+    """Counts of true class against predicted class.
+
+    Attributes
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The labels, in the order of the rows and the columns.
+    counts : ndarray of int, shape (n_classes, n_classes)
+        ``counts[i, j]``: points of true class ``classes[i]`` predicted as ``classes[j]``;
+        the diagonal holds the right predictions.
+    """
+
+    classes: np.ndarray
+    counts: np.ndarray
+
+    def __post_init__(self):
+        self.classes.flags.writeable = False
+        self.counts.flags.writeable = False
+
+    @property
+    def total(self) -> int:
+        """Number of points counted."""
+        return int(self.counts.sum())
+
+    @property
+    def n_correct(self) -> int:
+        """Number of right predictions (the diagonal)."""
+        return int(np.trace(self.counts))
+
+    @property
+    def accuracy(self) -> float:
+        """Fraction of right predictions (NaN when nothing was counted)."""
+        return self.n_correct / self.total if self.total else float("nan")
+
+    def mistakes(self) -> list[tuple[int, int, int]]:
+        """Return ``(true_index, predicted_index, count)`` of every mix-up, most frequent first.
+
+        Equal counts keep the row order, then the column order.
+        """
+        off = self.counts.copy()
+        np.fill_diagonal(off, 0)
+        rows, cols = np.nonzero(off)
+        order = np.argsort(-off[rows, cols], kind="stable")
+        return [(int(rows[i]), int(cols[i]), int(off[rows[i], cols[i]])) for i in order]
+
+
+def confusion_matrix(y_true, y_pred, classes=None):
+    """Count how often each true class was predicted as each class.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    y_pred : array-like of shape (n_samples,)
+        Predicted labels.
+    classes : array-like of shape (n_classes,), optional
+        The labels of the rows and columns, in that order (say a model's ``classes_``).
+        Default: the sorted labels found in ``y_true`` and ``y_pred``.
+
+    Returns
+    -------
+    ConfusionMatrix
+        Rows are true classes, columns predicted classes (scikit-learn's convention).
+
+    Raises
+    ------
+    ValueError
+        If the two label arrays differ in length, or hold a label that is not in ``classes``.
+
+    Examples
+    --------
+    >>> cm = confusion_matrix(["a", "a", "b", "b", "b"], ["a", "b", "b", "b", "a"])
+    >>> cm.classes.tolist(), cm.counts.tolist()
+    (['a', 'b'], [[1, 1], [1, 2]])
+    >>> cm.n_correct, cm.total, cm.mistakes()
+    (3, 5, [(0, 1, 1), (1, 0, 1)])
+    """
+    y_true = np.asarray(y_true)
+    y_pred = _check_targets(y_pred, len(y_true), "y_pred", "y_true")
+    if y_true.ndim != 1:
+        raise ValueError(f"Expected y_true to be 1-D, but got an array with shape {y_true.shape}")
+    if classes is None:
+        classes = np.unique(np.concatenate([y_true, y_pred]))
+    classes = np.asarray(classes)
+    order = np.argsort(classes, kind="stable")  # _encode searches sorted labels
+
+    def codes_of(labels):
+        codes = _encode(labels, classes[order])
+        return np.where(codes >= 0, order[codes], -1)
+
+    true_codes, pred_codes = codes_of(y_true), codes_of(y_pred)
+    unknown = np.concatenate([y_true[true_codes < 0], y_pred[pred_codes < 0]])
+    if len(unknown):
+        raise ValueError(
+            f"Expected every label in classes = {classes.tolist()!r}, but got "
+            f"{unknown[0].item()!r}"
+        )
+    n = len(classes)
+    counts = np.bincount(true_codes * n + pred_codes, minlength=n * n).reshape(n, n)
+    return ConfusionMatrix(classes=classes.copy(), counts=counts)

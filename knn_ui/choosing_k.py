@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from knn_core.datasets import DATASETS, make_dataset, train_test_split
+from knn_core.evaluation import confusion_matrix
 from knn_core.geometry import plot_bounds
 from knn_core.lessons.choosing_k import k_selection, region_ks
 from knn_core.models import KNNClassifier
@@ -31,6 +32,7 @@ __all__ = [
     "TIE_K_MAX",
     "ChoosingParams",
     "accuracy_figure",
+    "confusion",
     "controls",
     "k_control",
     "region_figure",
@@ -190,6 +192,16 @@ def selection(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed
     return k_selection(
         X_train, y_train, X_test, y_test, k_max=K_MAX, n_folds=N_FOLDS, cv_seed=split_seed
     )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def confusion(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed, k):
+    """Return the test part's :class:`knn_core.evaluation.ConfusionMatrix` at ``k``."""
+    X_train, X_test, y_train, y_test, _ = split(
+        dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed
+    )
+    model = KNNClassifier(k).fit(X_train, y_train)
+    return confusion_matrix(y_test, model.predict(X_test), classes=model.classes_)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

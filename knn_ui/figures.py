@@ -26,6 +26,7 @@ __all__ = [
     "Regions",
     "base_layout",
     "class_traces",
+    "confusion_figure",
     "neighbour_rings",
     "plain",
     "playground_figure",
@@ -371,3 +372,74 @@ def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[di
             name="query, filled in its predicted class's colour",
         ),
     ]
+
+
+def confusion_figure(counts, names: Sequence[str], *, height=None) -> go.Figure:
+    """Draw a confusion matrix: true class down, predicted class across, a count in every cell.
+
+    The count is written in each cell, and the right answers (the diagonal) say so with a
+    tick, so the chart reads without colour; the grey shade (each row's share) only helps
+    the eye find the large cells.
+
+    Parameters
+    ----------
+    counts : ndarray of int, shape (n_classes, n_classes)
+        ``counts[i, j]``: points of true class i predicted as class j
+        (``knn_core.evaluation.ConfusionMatrix.counts``).
+    names : sequence of str
+        Display name of each class (a user's labels are shown as plain text).
+    height : int, optional
+        Figure height in pixels; by default it grows with the number of classes.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    counts = np.asarray(counts, dtype=int)
+    n = len(names)
+    labels = [plain(name) for name in names]
+    rows = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, rows, out=np.zeros(counts.shape), where=rows > 0)
+    text = [
+        [f"✓ {counts[i, j]}" if i == j else str(counts[i, j]) for j in range(n)] for i in range(n)
+    ]
+    hover = [
+        [
+            f"true {labels[i]}, predicted {labels[j]}: {counts[i, j]} point"
+            + ("" if counts[i, j] == 1 else "s")
+            + (" (right)" if i == j else "")
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    trace = dict(
+        type="heatmap",
+        z=share,
+        x=labels,
+        y=labels,
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, "#ffffff"], [1, "#3b4a5a"]],
+        showscale=False,
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(size=16),
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        xgap=2,
+        ygap=2,
+    )
+    layout = dict(
+        height=height or 130 + 56 * n,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=dict(family=FONT, size=14),
+        xaxis=dict(
+            title=dict(text="predicted class"), side="top", fixedrange=True, type="category"
+        ),
+        yaxis=dict(
+            title=dict(text="true class"), autorange="reversed", fixedrange=True, type="category"
+        ),
+        plot_bgcolor="#d0d4da",
+        paper_bgcolor="white",
+    )
+    return _figure([trace], layout)

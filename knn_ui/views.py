@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from knn_ui import figures
 from knn_ui.neighbour_table import neighbour_table as draw_neighbour_table
 from knn_ui.vote_chart import vote_chart
 
@@ -85,3 +86,45 @@ def playground_explanations() -> None:
         "training points, and every prediction measures the distance to them again. That is "
         "why a KNN model must always ship with its training data."
     )
+
+
+def confusion_view(cm, names: Sequence[str], *, points: str, key: str) -> None:
+    """Show which classes get mistaken for which: the matrix and its mix-ups in words.
+
+    Parameters
+    ----------
+    cm : knn_core.evaluation.ConfusionMatrix
+        The counts to show.
+    names : sequence of str
+        Display name of each class, in the order of ``cm.classes``.
+    points : str
+        What was counted, for the text ("test points", "points left out in turn").
+    key : str
+        Widget key of the chart.
+    """
+    chart_col, text_col = st.columns([2, 3], gap="medium")
+    with chart_col:
+        st.plotly_chart(
+            figures.confusion_figure(cm.counts, names),
+            config={"displayModeBar": False},
+            key=key,
+            theme=None,
+        )
+    mistakes = cm.mistakes()
+    with text_col:
+        st.markdown(
+            f"Each row is a true class, each column the class KNN predicted; the number in a "
+            f"cell counts {points}. The diagonal (✓) holds the right answers: "
+            f"**{cm.n_correct:,} of {cm.total:,}**."
+        )
+        if not mistakes:
+            st.markdown("No point was mistaken for another class.")
+            return
+        lines = [
+            f"- {count:,} {literal(names[true])} predicted as {literal(names[pred])}"
+            for true, pred, count in mistakes[:6]
+        ]
+        more = len(mistakes) - 6
+        if more > 0:
+            lines.append(f"- and {more} smaller mix-up{'s' if more > 1 else ''}")
+        st.markdown("The mix-ups, most frequent first:\n" + "\n".join(lines))

@@ -40,6 +40,7 @@ from knn_core.csv_io import (
     to_csv,
 )
 from knn_core.datasets import make_dataset
+from knn_core.evaluation import confusion_matrix
 from knn_core.leave_one_out import leave_one_out, predict_training
 from knn_core.lessons.data_summary import summarize
 from knn_core.models import KNNClassifier
@@ -376,6 +377,14 @@ def point_predictions(key: tuple, k: int, metric: str, p: float, weights: str, _
     if k >= len(_data.X):
         return predict_training(fitted)
     return leave_one_out(fitted)
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def confusion(key: tuple, k: int, metric: str, p: float, weights: str, _data: OwnData):
+    """Return the :class:`knn_core.evaluation.ConfusionMatrix` of :func:`point_predictions`."""
+    result = point_predictions(key, k, metric, p, weights, _data)
+    classes = model(key, k, metric, p, weights, _data).classes_
+    return confusion_matrix(_data.y, result.prediction, classes=classes)
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from knn_core.neighbors import TIE_RULE
-from knn_ui import choosing_k, router, state, style
+from knn_ui import choosing_k, router, state, style, views
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -77,6 +77,14 @@ with text_col:
             f"model. Cross-validation picks k on the training part alone (green dotted line): "
             f"it suggests **k = {cv_best}**, and the test part stays a fair final check."
         )
+
+st.subheader(f"Which classes get mistaken for which (your k = {k})")
+views.confusion_view(
+    choosing_k.confusion(*params.split_key, k),
+    names,
+    points=f"the {sel.n_test} test points",
+    key="ck_confusion",
+)
 
 st.subheader("From jagged to smooth")
 st.markdown(

@@ -248,6 +248,14 @@ else:
         "be left out of its own vote. These are **plain predictions** (each point votes for "
         "itself too); lower k for an honest leave-one-out test." + tie_note
     )
+views.confusion_view(
+    own_data.confusion(data.key, k, metric, p, weights, data),
+    names,
+    points="the points, each predicted by the others"
+    if result.left_out
+    else "the points, each predicted with its own vote",
+    key="own_confusion",
+)
 st.download_button(
     "Download the data with predictions (CSV)",
     data=lambda: your_data.predictions_csv(data, result.prediction),

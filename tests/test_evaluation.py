@@ -2,12 +2,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import confusion_matrix as sk_confusion
 from sklearn.neighbors import KNeighborsClassifier
 
 from knn_core import evaluation as evaluation_module
 from knn_core.evaluation import (
     KSweep,
     accuracy_by_k,
+    confusion_matrix,
     cross_val_accuracy_by_k,
     evaluate_by_k,
     tie_rate_by_k,
@@ -239,3 +241,33 @@ def test_sweep_equals_loop_on_random_small_integer_data(data, n_train, n_test, m
     acc, ties = loop_of_fits(Xtr, ytr, Xte, yte, k_max, **params)
     np.testing.assert_array_equal(sweep.accuracy, acc)
     np.testing.assert_array_equal(sweep.tie_rate, ties)
+
+
+# --------------------------------------------------------------------------------------------
+# Confusion matrix
+# --------------------------------------------------------------------------------------------
+def test_confusion_matrix_matches_scikit_learn_and_counts_every_point():
+    rng = np.random.default_rng(3)
+    y_true = rng.integers(0, 4, 300)
+    y_pred = np.where(rng.random(300) < 0.7, y_true, rng.integers(0, 4, 300))
+    cm = confusion_matrix(y_true, y_pred)
+    assert cm.counts.tolist() == sk_confusion(y_true, y_pred).tolist()
+    assert cm.total == 300 and cm.n_correct == int((y_true == y_pred).sum())
+    assert cm.accuracy == pytest.approx((y_true == y_pred).mean())
+    # Rows follow the classes given, in the order given (also unsorted, also absent ones).
+    labels = ["blue", "red", "green"]
+    cm = confusion_matrix(["red", "red", "blue"], ["blue", "red", "blue"], classes=labels)
+    assert cm.counts.tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 0]]
+    assert cm.mistakes() == [(1, 0, 1)]
+
+
+def test_confusion_matrix_refuses_mismatched_or_unknown_labels():
+    with pytest.raises(ValueError, match="y_pred"):
+        confusion_matrix([0, 1], [0])
+    with pytest.raises(ValueError, match="'c'"):
+        confusion_matrix(["a", "b"], ["a", "c"], classes=["a", "b"])
+
+
+def test_mistakes_are_listed_most_frequent_first():
+    cm = confusion_matrix([0, 0, 0, 1, 2, 2], [1, 2, 2, 0, 0, 2])
+    assert cm.mistakes() == [(0, 2, 2), (0, 1, 1), (1, 0, 1), (2, 0, 1)]
