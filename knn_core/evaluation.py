@@ -439,8 +439,7 @@ def confusion_matrix(y_true, y_pred, classes=None):
     unknown = np.concatenate([y_true[true_codes < 0], y_pred[pred_codes < 0]])
     if len(unknown):
         raise ValueError(
-            f"Expected every label in classes = {classes.tolist()!r}, but got "
-            f"{unknown[0].item()!r}"
+            f"Expected every label in classes = {classes.tolist()!r}, but got {unknown[0].item()!r}"
         )
     n = len(classes)
     counts = np.bincount(true_codes * n + pred_codes, minlength=n * n).reshape(n, n)

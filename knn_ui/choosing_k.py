@@ -167,7 +167,7 @@ def k_control(n_train: int) -> int:
         min(DEFAULT_K, k_top),
         key="k",
         bind="query-params",
-        help="Marked on the chart, to compare with the best k.",
+        help="Marked on the chart, to compare with the chosen k.",
     )
     return int(k)
 
@@ -254,7 +254,8 @@ def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
             x=k,
             y=_percent(sel.train_accuracy),
             mode="lines+markers",
-            name="training data (seen)",
+            # The k = 1 lesson in the legend, not as an arrow across the curves.
+            name=f"training data (seen): {100 * sel.train_accuracy[0]:.0f}% at k = 1, memorised",
             line=dict(color=TRAIN_COLOR, width=2, dash="dash"),
             marker=dict(size=5, symbol="square"),
             hovertemplate="k = %{x}: %{y:.1f}% on the training data<extra></extra>",
@@ -283,60 +284,53 @@ def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
                 hovertemplate="k = %{x}: %{y:.1f}% cross-validated<extra></extra>",
             )
         )
-    best = int(sel.best_k)
-    best_acc = 100.0 * float(sel.test_accuracy[best - 1])
+    chosen = int(sel.chosen_k)
+    chosen_acc = 100.0 * float(sel.test_accuracy[chosen - 1])
     lows = [sel.train_accuracy.min(), sel.test_accuracy.min()]
     y_low = max(0.0, np.floor(100.0 * min(lows) / 10.0) * 10.0 - 5.0)
+    # The two k lines stop at 100%; their labels sit above, in two rows of headroom, where
+    # no line or curve can cross them.
+    y_top = 100.0 + 0.25 * (100.0 - y_low)
+    line_end = dict(y0=y_low, y1=100.0)
+    label = dict(y=100.0, yanchor="bottom", showarrow=False)
     shapes = [
         dict(
-            type="line", x0=best, x1=best, y0=0, y1=1, yref="paper",
-            line=dict(color=BEST_COLOR, width=2),
+            type="line", x0=chosen, x1=chosen, **line_end,
+            line=dict(color=BEST_COLOR, width=2), name="chosen k",
         ),
     ]  # fmt: skip
     annotations = [
         dict(
-            x=best, y=1.0, yref="paper", text=f"best k = {best}", showarrow=False,
-            xanchor="left", yanchor="top", xshift=4, font=dict(color=class_text_color(2), size=13),
+            label, x=chosen, text=f"chosen k = {chosen}", xanchor="center",
+            font=dict(color=class_text_color(2), size=13), name="chosen k",
         ),
     ]  # fmt: skip
-    if current_k != best:
+    if current_k != chosen:
         shapes.append(
             dict(
-                type="line", x0=current_k, x1=current_k, y0=0, y1=1, yref="paper",
-                line=dict(color=NEIGHBOR_RING, width=1.5, dash="dash"),
+                type="line", x0=current_k, x1=current_k, **line_end,
+                line=dict(color=NEIGHBOR_RING, width=1.5, dash="dash"), name="your k",
             )
         )  # fmt: skip
         annotations.append(
             dict(
-                x=current_k, y=0.0, yref="paper", text=f"your k = {current_k}",
-                showarrow=False, xanchor="left", yanchor="bottom", xshift=4,
-                font=dict(color=NEIGHBOR_RING, size=12),
+                label, x=current_k, text=f"your k = {current_k}", xanchor="center", yshift=20,
+                font=dict(color=NEIGHBOR_RING, size=12), name="your k",
             )
         )  # fmt: skip
     traces.append(
         dict(
             type="scatter",
-            x=[best],
-            y=[best_acc],
+            x=[chosen],
+            y=[chosen_acc],
             mode="markers",
             marker=dict(
                 size=14, color=BEST_COLOR, symbol="star", line=dict(width=1, color="black")
             ),
-            name=f"best test accuracy ({best_acc:.0f}%)",
+            name=f"test accuracy at the chosen k ({chosen_acc:.0f}%)",
             hoverinfo="skip",
         )
     )
-    train1 = 100.0 * float(sel.train_accuracy[0])
-    annotations.append(
-        dict(
-            x=1, y=train1, axref="x", ayref="y", ax=max(k) * 0.22,
-            ay=y_low + 0.22 * (102 - y_low), showarrow=True, arrowhead=2, arrowcolor=TRAIN_COLOR,
-            text=f"k = 1: {train1:.0f}% on the training data.<br>Each point is its own<br>"
-            "nearest neighbour: memorised,<br>not learned (overfitting).",
-            align="left", xanchor="left", font=dict(size=12, color="#5a4100"),
-            bgcolor="rgba(255,255,255,0.85)", bordercolor=TRAIN_COLOR,
-        )
-    )  # fmt: skip
     layout = dict(
         height=height,
         margin=dict(l=60, r=15, t=40, b=55),
@@ -344,7 +338,12 @@ def accuracy_figure(sel, current_k: int, *, height=420) -> go.Figure:
         xaxis=dict(
             title=dict(text="k (number of neighbours)"), range=[0, max(k) + 1], fixedrange=True
         ),
-        yaxis=dict(title=dict(text="accuracy (%)"), range=[y_low, 102], fixedrange=True),
+        yaxis=dict(
+            title=dict(text="accuracy (%)"),
+            range=[y_low, y_top],
+            fixedrange=True,
+            tickvals=list(range(int(y_low), 101, 5 if 100 - y_low <= 40 else 10)),
+        ),  # fmt: skip
         plot_bgcolor="white",
         paper_bgcolor="white",
         shapes=shapes,

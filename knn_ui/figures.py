@@ -430,14 +430,24 @@ def confusion_figure(counts, names: Sequence[str], *, height=None) -> go.Figure:
         ygap=2,
     )
     layout = dict(
-        height=height or 130 + 56 * n,
+        height=height or 110 + 60 * n,
         margin=dict(l=10, r=10, t=10, b=10),
         font=dict(family=FONT, size=14),
         xaxis=dict(
-            title=dict(text="predicted class"), side="top", fixedrange=True, type="category"
+            title=dict(text="predicted class", standoff=6),
+            side="top",
+            fixedrange=True,
+            type="category",
+            automargin=True,
+            ticks="",
         ),
         yaxis=dict(
-            title=dict(text="true class"), autorange="reversed", fixedrange=True, type="category"
+            title=dict(text="true class", standoff=6),
+            autorange="reversed",
+            fixedrange=True,
+            type="category",
+            automargin=True,
+            ticks="",
         ),
         plot_bgcolor="#d0d4da",
         paper_bgcolor="white",

@@ -22,9 +22,10 @@ k = choosing_k.k_control(len(X_train))
 sel = choosing_k.selection(*params.split_key)
 ks, maps, classes, train_codes = choosing_k.regions(*params.split_key)
 names = style.display_names(classes)
-best = sel.best_k
-best_acc = float(sel.test_accuracy[best - 1])
+chosen = sel.chosen_k
+chosen_acc = float(sel.test_accuracy[chosen - 1])
 your_acc = float(sel.test_accuracy[k - 1])
+by_cv = sel.best_cv_k is not None
 
 # 3 + 4. Figures and display.
 st.markdown(
@@ -43,24 +44,35 @@ with chart_col:
 with text_col:
     m1, m2 = st.columns(2)
     m1.metric(
-        "Best k",
-        best,
-        help="The k with the highest test accuracy (the smallest such k on a tie).",
+        "Chosen k",
+        chosen,
+        help=(
+            f"The k with the best {choosing_k.N_FOLDS}-fold cross-validated accuracy on the "
+            "training part (the smallest such k on a tie): the test points played no part."
+            if by_cv
+            else "The k with the best test accuracy: too few training points to "
+            "cross-validate, so this estimate is optimistic."
+        ),
     )
-    m2.metric("Its test accuracy", f"{best_acc:.0%}")
+    m2.metric(
+        "Its test accuracy",
+        f"{chosen_acc:.0%}",
+        help="How often the chosen k is right on the test points, which it never saw: the "
+        "estimate of its accuracy on new data.",
+    )
     m3, m4 = st.columns(2)
     m3.metric("Your k", k)
     m4.metric(
         "Its test accuracy",
         f"{your_acc:.0%}",
-        delta=f"{100 * (your_acc - best_acc):+.0f} points" if your_acc != best_acc else None,
+        delta=f"{100 * (your_acc - chosen_acc):+.0f} points" if your_acc != chosen_acc else None,
     )
     overfit = (
         f"**Too small: overfitting.** With k = 1 every training point is its own nearest "
         f"neighbour, so the model scores {sel.train_accuracy[0]:.0%} on the data it has seen. "
         f"It has memorised the noise too; on the test points it scores {sel.test_accuracy[0]:.0%}."
     )
-    if best == 1:
+    if sel.best_k == 1:
         overfit += (
             " Here k = 1 happens to do best on the test points as well: with little noise, "
             "memorising costs nothing. Raise the noise and watch the gap open."
@@ -70,13 +82,24 @@ with text_col:
         "**Too large: underfitting.** A large k averages over points far away and blurs the "
         "border between the classes; at k = n every query gets the overall majority."
     )
-    cv_best = sel.best_cv_k
-    if cv_best is not None:
-        st.markdown(
-            f"**Honest choice.** Picking k by the test score uses the test points to tune the "
-            f"model. Cross-validation picks k on the training part alone (green dotted line): "
-            f"it suggests **k = {cv_best}**, and the test part stays a fair final check."
+    if by_cv:
+        honest = (
+            f"**Honest choice.** k is chosen by cross-validation on the training part alone "
+            f"(green dotted line): **k = {chosen}**. The test points are used once, at the "
+            f"end, to estimate how often it is right on new data: **{chosen_acc:.0%}**."
         )
+        if sel.best_k != chosen:
+            best_acc = float(sel.test_accuracy[sel.best_k - 1])
+            honest += (
+                f" Picking the k with the best test score (k = {sel.best_k}, {best_acc:.0%}) "
+                "would tune the model on the test points, and that score would flatter it."
+            )
+    else:
+        honest = (
+            "**Honest choice.** There are too few training points to cross-validate, so k "
+            "is the best on the test points, and its test accuracy flatters it."
+        )
+    st.markdown(honest)
 
 st.subheader(f"Which classes get mistaken for which (your k = {k})")
 views.confusion_view(

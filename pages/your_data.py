@@ -249,7 +249,7 @@ else:
         "itself too); lower k for an honest leave-one-out test." + tie_note
     )
 views.confusion_view(
-    own_data.confusion(data.key, k, metric, p, weights, data),
+    your_data.confusion(data.key, k, metric, p, weights, data),
     names,
     points="the points, each predicted by the others"
     if result.left_out

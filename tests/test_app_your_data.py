@@ -5,6 +5,7 @@ so these tests upload real files from ``tests/data`` into the real page. The "by
 state" step (:func:`knn_ui.your_data.receive_file` and friends) is also tested on a plain dict.
 """
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -339,3 +340,35 @@ def test_too_many_rows_upload_is_rejected_on_the_page(page):
     upload(page, name="rows.csv", data=("x,y,label\n" + rows).encode())
     assert "This file was not loaded" in page.error[0].value
     assert any("20,000" in t for t in texts(page))
+
+
+def test_the_confusion_matrix_counts_the_leave_one_out_predictions(page):
+    next(b for b in page.button if b.label == "Use the sample file").click().run()
+    page.slider(key="k").set_value(9).run()
+    state = {}
+    your_data.receive_file(state, "s.csv", your_data.SAMPLE_PATH.read_bytes())
+    data = state[your_data.DATA]
+    model = KNNClassifier(9).fit(data.X, data.y)
+    predicted = leave_one_out(model).prediction
+    classes = model.classes_.tolist()
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in page.get("plotly_chart")
+        if c.proto.id.endswith("own_confusion")
+    )
+    heat = spec["data"][0]
+    assert heat["y"] == [str(c) for c in classes]
+    counts = [[int(((data.y == t) & (predicted == p)).sum()) for p in classes] for t in classes]
+    # The count of every cell is written in it; the diagonal is ticked.
+    assert heat["text"] == [
+        [f"✓ {n}" if i == j else str(n) for j, n in enumerate(row)] for i, row in enumerate(counts)
+    ]
+    right = sum(counts[i][i] for i in range(len(classes)))
+    assert any(f"**{right} of 120**" in m.value for m in page.markdown)
+
+
+def test_class_names_that_are_colour_names_keep_their_colour_and_shape(page):
+    upload(page, DATA / "good_comma.csv")  # labels "red" and "blue"; "blue" sorts first
+    classes = page.dataframe[1].value
+    markers = dict(zip(classes["class"], classes["marker"], strict=True))
+    assert markers == {"blue": "■ squares", "red": "● circles"}

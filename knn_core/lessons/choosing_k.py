@@ -65,6 +65,16 @@ class KSelection:
         return bool((self.tie_rate[0::2] > 0).any())
 
     @property
+    def chosen_k(self):
+        """The k to use: :attr:`best_cv_k`, chosen without the test part.
+
+        Only when cross-validation could not run is it :attr:`best_k`, which the test part
+        chose (and whose test accuracy is then an optimistic estimate).
+        """
+        cv_k = self.best_cv_k
+        return self.best_k if cv_k is None else cv_k
+
+    @property
     def best_cv_k(self):
         """The smallest k with the highest cross-validated accuracy, or None without it."""
         valid = ~np.isnan(self.cv_accuracy)
@@ -134,8 +144,8 @@ def k_selection(
     ([1.0, 1.0, 1.0, 1.0], 1)
     >>> sel.tie_rate.round(3).tolist()  # k = 2 ties at 2.4 (one red, one blue neighbour)
     [0.0, 0.333, 0.0, 0.0]
-    >>> sel.cv_accuracy.tolist(), sel.best_cv_k
-    ([0.875, 0.875, 0.625, 0.375], 1)
+    >>> sel.cv_accuracy.tolist(), sel.best_cv_k, sel.chosen_k
+    ([0.875, 0.875, 0.625, 0.375], 1, 1)
     """
     X_train = check_array(X_train, "X_train")
     X_test = check_array(X_test, "X_test")
