@@ -14,18 +14,34 @@ from knn_core.metrics import METRICS as _METRIC_REGISTRY
 from knn_core.metrics import check_metric
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "MIN_SPREAD",
     "NotFittedError",
+    "TOO_LARGE",
     "check_array",
     "check_fitted",
     "check_metric",
     "check_n_neighbors",
+    "check_spread",
     "check_weights",
+    "spread_problem",
 ]
 
 #: Names of the distance metrics of the registry (:mod:`knn_core.metrics`).
 METRICS = tuple(_METRIC_REGISTRY)
 #: Vote weightings understood by the engine.
 WEIGHTS = ("uniform", "distance")
+
+#: Largest magnitude of any value the engine accepts. Distances are sums of powers of
+#: differences: a difference d squared overflows float64 past about 1.3e154, and the Minkowski
+#: distance the app offers (p up to 10) computes d**10, which overflows past about 1e30. Values
+#: within +-1e25 keep every difference below 2e25, so every distance (and every 1 / distance
+#: weight) of every metric the app offers, on every feature, stays finite and exact enough.
+MAX_ABS_VALUE = 1e25
+#: Smallest non-zero spread (largest minus smallest value) of a training feature. Below it,
+#: powers of the differences vanish to 0 (d**2 underflows past about 1e-162, d**10 past about
+#: 1e-32): points that differ would all be "at distance 0".
+MIN_SPREAD = 1e-25
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -120,7 +136,67 @@ def check_array(X, name="X", *, ensure_2d=True, allow_empty=False) -> np.ndarray
         raise ValueError(
             f"{name} contains NaN or infinity at {where}; all values must be finite numbers."
         )
+    if arr.size:
+        big = np.abs(arr) > MAX_ABS_VALUE
+        if big.any():
+            bad = np.argwhere(big)[0]
+            where = f"row {bad[0]}, column {bad[1]}" if arr.ndim == 2 else f"position {bad[0]}"
+            value = float(arr[tuple(bad)])
+            raise ValueError(f"{name} holds {value:.6g} at {where}, which {TOO_LARGE}")
     return arr
+
+
+#: Why a value beyond :data:`MAX_ABS_VALUE` is refused (follows "holds 1e+200, which ").
+TOO_LARGE = (
+    "is too large: distances between numbers this large cannot be computed in floating point "
+    "(their squares overflow to infinity). Use numbers between -1e25 and 1e25: change the "
+    "unit, or divide the whole column by a power of ten."
+)
+
+
+def spread_problem(low: float, high: float) -> str:
+    """Explain why values spread from ``low`` to ``high`` (less than :data:`MIN_SPREAD`) fail.
+
+    Examples
+    --------
+    >>> spread_problem(0.0, 1e-300)[:50]
+    'spans only 1e-300 (from 0 to 1e-300): differences '
+    """
+    return (
+        f"spans only {high - low:.3g} (from {low:.6g} to {high:.6g}): differences this small "
+        "vanish to 0 when distances are computed in floating point, so every point would be at "
+        f"distance 0. The values must differ by at least 1e-25: change the unit, or "
+        "multiply the whole column by a power of ten."
+    )
+
+
+def check_spread(X, name="X") -> None:
+    """Raise ``ValueError`` if a feature of ``X`` varies, but by less than :data:`MIN_SPREAD`.
+
+    A constant feature is fine (it adds 0 to every distance).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Training points, already checked by :func:`check_array`.
+    name : str, default="X"
+        The parameter name used in error messages.
+
+    Examples
+    --------
+    >>> check_spread(np.array([[0.0, 1.0], [1e-320, 1.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X column 0 spans only 1e-320 (from 0 to 9.99989e-321): ...
+    """
+    if X.size == 0:
+        return
+    low, high = X.min(axis=0), X.max(axis=0)
+    spread = high - low
+    bad = np.flatnonzero((spread > 0) & (spread < MIN_SPREAD))
+    if len(bad):
+        j = int(bad[0])
+        raise ValueError(f"{name} column {j} {spread_problem(float(low[j]), float(high[j]))}")
 
 
 def check_n_neighbors(k, n_samples, name="n_neighbors") -> int:

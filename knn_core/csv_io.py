@@ -15,8 +15,19 @@ from the file are shown with ``repr`` and cut to about 30 characters. Nothing is
 either complete data comes back or an error is raised.
 
 Cells are stripped of surrounding spaces. Completely blank rows are skipped (but still counted in
-row numbers). The delimiter (comma, semicolon or tab) is detected with :class:`csv.Sniffer`,
-falling back to the most frequent candidate in the header line, then to a comma.
+row numbers). Files as spreadsheets in any locale export them are read: the delimiter (comma,
+semicolon, tab, vertical bar, or columns aligned with spaces; a header separated by another
+delimiter than the rows; Excel's ``sep=;`` first line) is detected by which candidate splits
+the lines into equal numbers of cells, preferring the one that yields numbers; numbers with a
+decimal comma, thousands separators, percent signs or a typographic minus are rewritten as
+plain numbers where a whole column reads one way (see :func:`_normalise_numbers`), and empty
+cells from a delimiter at the end of every row are dropped. What was detected is listed in
+:attr:`CSVTable.notes`, for the student. A file that stays ambiguous is refused with a message
+naming the cause (for example, that its values seem to be separated by ``';'``).
+
+Values larger than :data:`knn_core._validation.MAX_ABS_VALUE` in size, and feature columns that
+vary by less than :data:`knn_core._validation.MIN_SPREAD`, are refused: distances between them
+cannot be computed in floating point.
 
 :func:`to_csv` writes points, labels and extra columns (for example predictions) as CSV text.
 Text cells that a spreadsheet could run as a formula are prefixed with a single quote.
@@ -34,24 +45,53 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from knn_core._validation import MAX_ABS_VALUE, MIN_SPREAD, TOO_LARGE, spread_problem
+
 __all__ = ["CSVError", "CSVTable", "LoadedData", "inspect_csv", "load_csv", "to_csv"]
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_ROWS = 20_000
 DEFAULT_MAX_CLASSES = 10
 
-_DELIMITERS = ",;\t"
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DELIMITERS = (",", ";", "\t", "|")
+#: Whitespace-aligned columns (one or more spaces or tabs between values) are read with this.
+_WHITESPACE = " "
+_DELIMITER_NAMES = {
+    ",": "comma",
+    ";": "semicolon",
+    "\t": "tab",
+    "|": "vertical bar",
+    _WHITESPACE: "run of spaces",
+}
+_DELIMITER_PLURALS = {
+    ",": "commas",
+    ";": "semicolons",
+    "\t": "tabs",
+    "|": "vertical bars (|)",
+    _WHITESPACE: "spaces (columns aligned with spaces)",
+}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Spaces that spreadsheets put between thousands: space, no-break space, narrow no-break space.
+_GROUP_SPACES = " \u00a0\u202f"
+# Numbers as spreadsheets in other locales export them (see _number_format).
+_POINT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
+_COMMA_DECIMAL = re.compile(
+    r"[+-]?(?:[0-9]{1,3}(?:[.\u00a0\u202f ][0-9]{3})+|[0-9]+)(?:,[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+)
+# Anything made of digits and separators: never a formula, whatever its first character.
+_NUMBERISH = re.compile(
+    r"[+\-\u2212]?[0-9.,\u00a0\u202f ]*[0-9][0-9.,\u00a0\u202f ]*(?:[eE][+-]?[0-9]+)?%?"
+)
+_EXCEL_SEP = re.compile(r'"?sep=(.)"?,*', re.IGNORECASE)
+_SAMPLE_LINES = 50
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
 _MISSING_MARKERS = {"na", "n/a", "nan", "null", "none", "?", "-", "--", "missing", "#n/a"}
 _LABEL_NAMES = ("label", "class", "target", "category", "species", "group", "outcome", "type")
 _ID_NAMES = {"id", "index", "row", "#", "no", "nr", "number"}
 _SHOW_CHARS = 30
-_SNIFF_LINES = 20
-_SNIFF_CHARS = 32_000
+_SNIFF_CHARS = 64_000
 
 
 class CSVError(ValueError):
@@ -84,6 +124,10 @@ class CSVTable:
         last column.
     header_row : int
         Spreadsheet row number of the header.
+    notes : tuple of str
+        What was detected and done to read the file, in plain sentences for the student (the
+        delimiter when it is not a comma, decimal commas, thousands separators, percentages,
+        an Excel ``sep=`` line, trailing delimiters). Empty for a plain comma-separated file.
     """
 
     columns: tuple[str, ...]
@@ -94,6 +138,7 @@ class CSVTable:
     suggested_features: tuple[str, ...]
     suggested_label: str
     header_row: int = 1
+    notes: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -118,6 +163,8 @@ class LoadedData:
         Name of the label column.
     row_numbers : ndarray of shape (n_samples,), intp
         Spreadsheet row number of each sample, for messages such as "the point from row 17".
+    notes : tuple of str
+        :attr:`CSVTable.notes`: how the file was read, to tell the student.
     """
 
     X: np.ndarray
@@ -125,6 +172,7 @@ class LoadedData:
     feature_names: tuple[str, str]
     label_name: str
     row_numbers: np.ndarray
+    notes: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,7 +217,7 @@ def _is_number(cell: str) -> bool:
 
 
 def _looks_like_formula(cell: str) -> bool:
-    return cell.startswith(_FORMULA_STARTS) and not _is_number(cell)
+    return cell.startswith(_FORMULA_STARTS) and not _NUMBERISH.fullmatch(cell)
 
 
 def _check_limit(value, name: str, low: int) -> int:
@@ -257,24 +305,114 @@ def _decode(data, max_bytes: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _detect_delimiter(text: str) -> str:
-    """Detect ``,``, ``;`` or tab with csv.Sniffer; fall back to the header's most frequent one."""
-    lines = [line for line in text[:_SNIFF_CHARS].splitlines() if line.strip()][:_SNIFF_LINES]
-    if not lines:
-        return ","
-    header = lines[0]
+def _reader(text: str, delimiter: str, *, strict: bool = True):
+    """Return a csv.reader over ``text`` (whitespace-aligned text: one stripped line at a time)."""
+    if delimiter == _WHITESPACE:
+        lines = (line.replace("\t", " ").strip() for line in text.splitlines())
+        return csv.reader(lines, delimiter=" ", skipinitialspace=True, strict=strict)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+
+
+def _trim(cells: list[str]) -> list[str]:
+    """Drop empty cells at the end of a row (a trailing delimiter)."""
+    end = len(cells)
+    while end > 1 and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _split(lines: list[str], delimiter: str) -> list[list[str]] | None:
+    """Split sample lines with ``delimiter`` (trailing empty cells dropped); None if unreadable."""
     try:
-        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=_DELIMITERS).delimiter
+        return [_trim(row) for row in _reader("\n".join(lines), delimiter, strict=False)]
     except csv.Error:
-        delimiter = None
-    if delimiter in tuple(_DELIMITERS) and delimiter in header:
-        return delimiter
-    counts = {d: header.count(d) for d in _DELIMITERS}
-    best = max(counts, key=counts.get)  # ties: the order of _DELIMITERS, comma first
-    return best if counts[best] > 0 else ","
+        return None
 
 
-def _ragged_message(row_number, row, n_columns, header_row, delimiter) -> str:
+def _numberish_share(rows: list[list[str]]) -> float:
+    cells = [cell.strip() for row in rows for cell in row if cell.strip()]
+    if not cells:
+        return 0.0
+    return sum(_NUMBERISH.fullmatch(cell) is not None for cell in cells) / len(cells)
+
+
+def _agreement(rows: list[list[str]], n: int) -> float:
+    return sum(len(row) == n for row in rows) / len(rows) if rows else 1.0
+
+
+def _sample(text: str) -> list[str]:
+    lines = [line for line in text[:_SNIFF_CHARS].splitlines() if line.strip()]
+    return lines[:_SAMPLE_LINES]
+
+
+def _detect_layout(text: str) -> tuple[str, str]:
+    """Return ``(header delimiter, row delimiter)``: usually the same character.
+
+    Each candidate (comma, semicolon, tab, vertical bar) splits the first lines; a candidate
+    counts if it splits the header into 2 or more cells and at least 90 % of the rows into as
+    many. Among those, the one whose cells are most often numbers wins (so ``1,5;2,5`` with
+    decimal commas goes to the semicolon), then the most cells, then the order above. If none
+    counts: runs of spaces (a whitespace-aligned table), then a header split by one candidate
+    and rows by another (``x1,x2,label`` over ``1;2;a``). Failing all that, the candidate most
+    frequent in the header line (so that errors name the delimiter the file seems to use).
+    """
+    lines = _sample(text)
+    if not lines:
+        return ",", ","
+    best = None
+    for order, delimiter in enumerate(_DELIMITERS):
+        rows = _split(lines, delimiter)
+        if rows is None or len(rows[0]) < 2:
+            continue
+        n, body = len(rows[0]), rows[1:]
+        if _agreement(body, n) < 0.9:
+            continue
+        score = (_numberish_share(body), n, -order)
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    if best is not None:
+        return best[1], best[1]
+    rows = _split(lines, _WHITESPACE)
+    if rows is not None and len(rows[0]) >= 2 and _agreement(rows[1:], len(rows[0])) >= 0.9:
+        return _WHITESPACE, _WHITESPACE
+    if len(lines) >= 2:
+        for head in _DELIMITERS:
+            header = _split(lines[:1], head)
+            if header is None or len(header[0]) < 2:
+                continue
+            for body in (*_DELIMITERS, _WHITESPACE):
+                rows = _split(lines[1:], body)
+                if body != head and rows and _agreement(rows, len(header[0])) >= 0.9:
+                    return head, body
+    counts = {d: lines[0].count(d) for d in _DELIMITERS}
+    guess = max(counts, key=counts.get)  # ties: the order of _DELIMITERS, comma first
+    guess = guess if counts[guess] > 0 else ","
+    return guess, guess
+
+
+def _seems_separated_by(lines: list[str], used: str) -> str | None:
+    """Name the delimiter the rows seem to use when ``used`` leaves most of them in one cell."""
+    body = lines[1:] or lines
+    split = _split(body, used)
+    if split and sum(len(row) >= 2 for row in split) / len(split) >= 0.5:
+        return None  # the delimiter in use does split the rows
+    best = None
+    for delimiter in (*_DELIMITERS, _WHITESPACE):
+        rows = _split(body, delimiter) if delimiter != used else None
+        if not rows:
+            continue
+        share = sum(len(row) >= 2 for row in rows) / len(rows)
+        if share >= 0.5 and (best is None or share > best[0]):
+            best = (share, delimiter)
+    return None if best is None else best[1]
+
+
+def _delimiter_text(delimiter: str) -> str:
+    name = _DELIMITER_NAMES[delimiter]
+    return name if delimiter == _WHITESPACE else f"{name} ({delimiter!r})"
+
+
+def _ragged_message(row_number, row, n_columns, header_row, delimiter, hint=None) -> str:
     cells = "cell" if len(row) == 1 else "cells"
     message = (
         f"Row {row_number} has {len(row)} {cells}, but the header (row {header_row}) has "
@@ -286,10 +424,16 @@ def _ragged_message(row_number, row, n_columns, header_row, delimiter) -> str:
             f' Row {row_number} starts a quoted value (a " mark) that is never closed; add the '
             "closing quote mark or remove the opening one."
         )
+    elif hint is not None:
+        message += (
+            f" The file is read with the {_delimiter_text(delimiter)} as the delimiter, but the "
+            f"values seem to be separated by {_delimiter_text(hint)}: use one delimiter in "
+            "every row, the header included."
+        )
     elif len(row) > n_columns:
         message += (
-            f" The file is read with the {name} ({delimiter!r}) as the delimiter: look for an "
-            f"extra {name} in that row, or put quotes around a value that contains one"
+            f" The file is read with the {_delimiter_text(delimiter)} as the delimiter: look for "
+            f"an extra {name} in that row, or put quotes around a value that contains one"
             + (" (decimal commas such as 1,5 need a point: 1.5)." if delimiter == "," else ".")
         )
     else:
@@ -297,15 +441,58 @@ def _ragged_message(row_number, row, n_columns, header_row, delimiter) -> str:
     return message
 
 
+def _excel_sep_line(text: str) -> tuple[str, str | None]:
+    """Blank out an Excel ``sep=;`` first line; return the text and the delimiter it names."""
+    first, newline, rest = text.partition("\n")
+    match = _EXCEL_SEP.fullmatch(first.strip())
+    if match is None:
+        return text, None
+    delimiter = match.group(1)
+    if delimiter not in _DELIMITERS:
+        raise CSVError(
+            f"Row 1 says sep={delimiter}, but only a comma, semicolon, tab or vertical bar can "
+            "separate values. Remove that line, or export the file again as CSV."
+        )
+    return newline + rest, delimiter  # the line stays counted, as a blank row
+
+
+def _records(text: str, layout: tuple[str, str]):
+    """Yield the records of ``text``: the header (first non-blank line) split by its delimiter."""
+    head, body = layout
+    if head == body:
+        yield from _reader(text, body)
+        return
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    yield from ([] for _ in range(first))
+    yield from _reader(lines[first], head)
+    yield from _reader("\n".join(lines[first + 1 :]), body)
+
+
 def _parse(text: str, max_rows: int):
-    """Return ``(header, header_row, rows, row_numbers, delimiter)``; raise CSVError on shape."""
-    delimiter = _detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    """Return ``(header, header_row, rows, row_numbers, delimiter, notes)``; raise on shape."""
+    text, sep = _excel_sep_line(text)
+    notes = []
+    if sep is not None:
+        layout = (sep, sep)
+        notes.append(f"Row 1 (sep={sep}, Excel's note of the delimiter) was skipped.")
+    else:
+        layout = _detect_layout(text)
+    head, delimiter = layout
+    if head != delimiter:
+        notes.append(
+            f"The header is separated by {_DELIMITER_PLURALS[head]} and the other rows by "
+            f"{_DELIMITER_PLURALS[delimiter]}; both were read."
+        )
+    elif delimiter != ",":
+        notes.append(f"The values are separated by {_DELIMITER_PLURALS[delimiter]}.")
+    reader = _records(text, layout)
     header = None
     header_row = 0
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     row_number = 0
+    trailing = False
     try:
         for record in reader:
             row_number += 1
@@ -313,12 +500,17 @@ def _parse(text: str, max_rows: int):
             if not any(cells):
                 continue  # blank line or a row of empty cells
             if header is None:
-                header, header_row = cells, row_number
-                _check_cells(cells, row_number, None)
+                header, header_row = _trim(cells), row_number
+                trailing = len(header) < len(cells)
+                _check_cells(header, row_number, None)
                 continue
+            if len(cells) > len(header) and not any(cells[len(header) :]):
+                cells = cells[: len(header)]  # a delimiter at the end of the row
+                trailing = True
             if len(cells) != len(header):
+                hint = _seems_separated_by(_sample(text), delimiter)
                 raise CSVError(
-                    _ragged_message(row_number, record, len(header), header_row, delimiter)
+                    _ragged_message(row_number, record, len(header), header_row, delimiter, hint)
                 )
             _check_cells(cells, row_number, header)
             if len(rows) == max_rows:
@@ -345,7 +537,9 @@ def _parse(text: str, max_rows: int):
         else:
             detail = f'{reason}. Check the quote marks (") in that row.'
         raise CSVError(f"Row {row_number + 1} could not be read as CSV: {detail}") from None
-    return header, header_row, rows, row_numbers, delimiter
+    if trailing:
+        notes.append("Empty cells at the ends of rows (a delimiter at the end) were ignored.")
+    return header, header_row, rows, row_numbers, delimiter, notes
 
 
 def _check_cells(cells, row_number, header) -> None:
@@ -383,6 +577,86 @@ def _check_header(header, header_row) -> None:
             f"({_list_names(numeric, 3)}): the file seems to have no header. Add a first row "
             "with a name for every column, for example x1,x2,label."
         )
+
+
+def _plain_number(cell: str, *, percent: bool) -> str | None:
+    """Return ``cell`` as a plain number string if it is one (after the minus and % fixes)."""
+    if cell.startswith("\u2212"):
+        cell = "-" + cell[1:]
+    if percent:
+        if not cell.endswith("%"):
+            return None
+        cell = cell[:-1].rstrip()
+    return cell if _is_number(cell) else None
+
+
+def _convert_column(values: list[str], style: str, percent: bool) -> list[str] | None:
+    """Convert every cell of a column to a plain number string in ``style``; None if one fails.
+
+    ``style`` is ``"plain"`` (1234.5), ``"comma"`` (decimal comma, thousands grouped by points
+    or spaces: 1.234,5 or 1 234,5) or ``"point"`` (thousands grouped by commas: 1,234.5).
+    """
+    out = []
+    for cell in values:
+        text = cell.replace("\u2212", "-", 1) if cell.startswith("\u2212") else cell
+        if percent:
+            if not text.endswith("%"):
+                return None
+            text = text[:-1].rstrip()
+        if style == "comma":
+            if _COMMA_DECIMAL.fullmatch(text):
+                text = text.replace(".", "").translate({ord(c): None for c in _GROUP_SPACES})
+                text = text.replace(",", ".")
+            elif "." in text:
+                return None  # 1.5 next to 1,5: both conventions in one column, ambiguous
+        elif style == "point" and _POINT_THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        if not _is_number(text):
+            return None
+        out.append(repr(float(text) / 100) if percent else text)
+    return out
+
+
+def _normalise_numbers(header, rows, delimiter, notes) -> None:
+    """Rewrite numbers exported in other conventions as plain numbers, in place; add notes.
+
+    A column is converted only when every cell of it (missing-value markers aside) reads as a
+    number in one convention, and the convention is unambiguous: a decimal comma (1,5) or
+    thousands separators (1.234,5; 1 234,5; 1,234.5), percentages (45% read as 0.45) and the
+    typographic minus sign (−1.5). In a comma-separated file a comma inside a quoted number is
+    taken as a thousands separator if every such number groups digits by three; otherwise
+    (semicolon, tab, ... files) a comma is a decimal comma.
+    """
+    styles = ("point", "comma") if delimiter == "," else ("comma", "point")
+    done: dict[str, list[str]] = {}
+    for j, name in enumerate(header):
+        index = [
+            i for i, row in enumerate(rows) if row[j] and row[j].lower() not in _MISSING_MARKERS
+        ]
+        values = [rows[i][j] for i in index]
+        if not values or all(_is_number(v) for v in values):
+            continue
+        for percent in (False, True):
+            for style in ("plain", *styles):
+                converted = _convert_column(values, style, percent)
+                if converted is not None:
+                    break
+            if converted is not None:
+                break
+        if converted is None:
+            continue
+        for i, value in zip(index, converted, strict=True):
+            rows[i][j] = value
+        what = {
+            "plain": "Minus signs (\u2212) were read as '-'",
+            "comma": "Decimal commas were read as decimal points (1,5 = 1.5; 1.234,5 = 1234.5)",
+            "point": "Commas between thousands were removed (1,234.5 = 1234.5)",
+        }[style]
+        if percent:
+            what = "Percentages were read as fractions (45% = 0.45)"
+        done.setdefault(what, []).append(name)
+    for what, names in done.items():
+        notes.append(f"{what} in {_list_names(names, 5)}.")
 
 
 def _suggest(columns, numeric_columns):
@@ -440,7 +714,7 @@ def inspect_csv(data, *, max_bytes=DEFAULT_MAX_BYTES, max_rows=DEFAULT_MAX_ROWS)
             "The file is empty. Upload a CSV file with a first row of column names, such as "
             "x1,x2,label, and then one row per point, such as 1.0,2.5,red."
         )
-    header, header_row, rows, row_numbers, delimiter = _parse(text, max_rows)
+    header, header_row, rows, row_numbers, delimiter, notes = _parse(text, max_rows)
     if header is None:  # only separators and spaces
         raise CSVError(
             "The file has no values, only empty cells. Upload a CSV file with a header row and "
@@ -452,6 +726,7 @@ def inspect_csv(data, *, max_bytes=DEFAULT_MAX_BYTES, max_rows=DEFAULT_MAX_ROWS)
             f"The file has a header (row {header_row}: {_list_names(header, 5)}) but no data "
             "rows. Add one row per point below the header."
         )
+    _normalise_numbers(header, rows, delimiter, notes)
     numeric = []
     for j, name in enumerate(header):
         values = [row[j] for row in rows if row[j]]
@@ -467,6 +742,7 @@ def inspect_csv(data, *, max_bytes=DEFAULT_MAX_BYTES, max_rows=DEFAULT_MAX_ROWS)
         suggested_features=features,
         suggested_label=label,
         header_row=header_row,
+        notes=tuple(notes),
     )
 
 
@@ -606,6 +882,7 @@ def load_csv(
     rows, numbers_ = table.rows, table.row_numbers
 
     problems = []  # (row_number, column index, description)
+    too_large = []  # (row_number, column index, cell, value)
     X = np.empty((len(rows), 2), dtype=np.float64)
     for i, row in enumerate(rows):
         for k, j in enumerate(idx):
@@ -614,9 +891,19 @@ def load_csv(
                 problems.append((numbers_[i], j, _feature_problem(cell)))
                 continue
             value = float(cell)
-            if not math.isfinite(value):
-                problems.append((numbers_[i], j, f"holds {_show(cell)}, which is too large"))
+            if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+                too_large.append((numbers_[i], j, cell, value))
             X[i, k] = value
+    if too_large and not problems:
+        row_number, j, cell, value = too_large[0]
+        message = (
+            f"Row {row_number}, {_column(columns[j], j)} holds {_show(cell)}, which {TOO_LARGE}"
+        )
+        more = sorted({p[0] for p in too_large[1:]} - {row_number})
+        if more:
+            shown = ", ".join(str(r) for r in more[:8]) + (", ..." if len(more) > 8 else "")
+            message += f" Other rows with numbers too large: {shown}."
+        raise CSVError(message)
     if problems:
         row_number, j, what = problems[0]
         message = (
@@ -630,6 +917,10 @@ def load_csv(
                 message += f" Other rows with the same kind of problem: {shown}."
         raise CSVError(message)
 
+    for k, j in enumerate(idx):
+        low, high = float(X[:, k].min()), float(X[:, k].max())
+        if 0 < high - low < MIN_SPREAD:
+            raise CSVError(f"The {_column(columns[j], j)} {spread_problem(low, high)}")
     labels = [row[label_idx] for row in rows]
     for i, value in enumerate(labels):
         if not value:
@@ -669,6 +960,7 @@ def load_csv(
         feature_names=(features[0], features[1]),
         label_name=label,
         row_numbers=np.asarray(numbers_, dtype=np.intp),
+        notes=table.notes,
     )
 
 

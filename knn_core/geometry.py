@@ -8,11 +8,17 @@ Minkowski. These outlines are the sets of points at exactly distance ``r`` from 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from knn_core._validation import MAX_ABS_VALUE
 from knn_core.metrics import exponent
 
-__all__ = ["ball_outline", "plot_bounds"]
+__all__ = ["QUERY_REACH", "ball_outline", "clamp_query", "plot_bounds", "query_limits"]
+
+#: How far beyond the plot a query may lie, in plot widths, before a page moves it back.
+QUERY_REACH = 10.0
 
 
 def ball_outline(center, radius, metric="euclidean", *, p=2.0, n_points=241):
@@ -93,3 +99,67 @@ def plot_bounds(X, *, pad=0.08, min_span=1.0):
         (float(mid[0] - half), float(mid[0] + half)),
         (float(mid[1] - half), float(mid[1] + half)),
     )
+
+
+def query_limits(bounds, *, reach=QUERY_REACH):
+    """Return the ``(x_range, y_range)`` a query point may take for a plot of ``bounds``.
+
+    The plot's ranges widened by ``reach`` times their span on each side, and never past
+    :data:`knn_core._validation.MAX_ABS_VALUE` in size: distances from a query in these limits
+    to the data can always be computed.
+
+    Examples
+    --------
+    >>> query_limits(((0.0, 1.0), (-1.0, 1.0)), reach=2.0)
+    ((-2.0, 3.0), (-5.0, 5.0))
+    """
+    out = []
+    for lo, hi in bounds:
+        lo, hi = float(lo), float(hi)
+        span = hi - lo
+        out.append((max(lo - reach * span, -MAX_ABS_VALUE), min(hi + reach * span, MAX_ABS_VALUE)))
+    return out[0], out[1]
+
+
+def clamp_query(query, bounds, *, reach=QUERY_REACH):
+    """Move a query into :func:`query_limits`; return ``(point, moved)``.
+
+    A query far outside the data (from a link, or typed in) would not be seen on the plot,
+    and values such as ``1e308`` make every distance infinite. A coordinate beyond the limits
+    goes to the nearest limit; a NaN coordinate goes to the middle of the plot.
+
+    Parameters
+    ----------
+    query : pair of float
+        The query point.
+    bounds : pair of (low, high)
+        The plot's ranges, as :func:`plot_bounds` returns them.
+    reach : float, default=QUERY_REACH
+        How many plot widths beyond the plot a query may lie.
+
+    Returns
+    -------
+    point : tuple of two float
+        The query, moved if needed.
+    moved : bool
+        Whether it was moved.
+
+    Examples
+    --------
+    >>> clamp_query((1e308, 0.5), ((0.0, 1.0), (0.0, 1.0)))
+    ((11.0, 0.5), True)
+    >>> clamp_query((float("nan"), 0.5), ((0.0, 1.0), (0.0, 1.0)))
+    ((0.5, 0.5), True)
+    >>> clamp_query((2.0, 3.0), ((0.0, 1.0), (0.0, 1.0)))
+    ((2.0, 3.0), False)
+    """
+    limits = query_limits(bounds, reach=reach)
+    point = []
+    for value, (lo, hi), (plot_lo, plot_hi) in zip(query, limits, bounds, strict=True):
+        value = float(value)
+        if math.isnan(value):
+            point.append((float(plot_lo) + float(plot_hi)) / 2.0)
+        else:
+            point.append(min(max(value, lo), hi))
+    moved = any(not (a == b) for a, b in zip(point, (float(v) for v in query), strict=True))
+    return (point[0], point[1]), moved

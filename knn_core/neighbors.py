@@ -172,8 +172,8 @@ def neighbor_weights(dist, weights):
         Neighbour distances, ascending along each row.
     weights : {"uniform", "distance"}
         ``"uniform"``: every neighbour weighs 1. ``"distance"``: weight ``1 / d``, except in
-        rows where the query sits exactly on training points (``d == 0``): then those points
-        weigh 1 and all others 0 (scikit-learn's rule).
+        rows where the query sits exactly on training points (``d == 0``, or so close that
+        ``1 / d`` overflows): then those points weigh 1 and all others 0 (scikit-learn's rule).
 
     Returns
     -------
@@ -188,9 +188,11 @@ def neighbor_weights(dist, weights):
     dist = np.asarray(dist, dtype=np.float64)
     if weights == "uniform":
         return np.ones_like(dist)
-    exact = dist == 0
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         w = 1.0 / dist
+    # A distance so small that 1 / d overflows (below about 5.6e-309) counts as 0: the query
+    # is on that point as far as floating point can tell.
+    exact = np.isinf(w)
     on_point = exact.any(axis=-1, keepdims=True)
     return np.where(on_point, exact.astype(np.float64), w)
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from knn_core._validation import MAX_ABS_VALUE, MIN_SPREAD
 from knn_core.csv_io import CSVError, CSVTable, LoadedData, inspect_csv, load_csv, to_csv
 
 DATA = Path(__file__).parent / "data"
@@ -84,11 +85,35 @@ BAD_CASES = {
         r"^Row 4 has 2 cells, but the header \(row 1\) has 3 columns\. .*Fill in the missing",
     ),
     "unclosed_quote.csv": ({}, r"^Row 3 could not be read as CSV: .*never closed"),
-    "decimal_comma.csv": (
+    "mixed_decimal_marks.csv": (
         {},
-        r"^Row 2, column 'x1' \(column A\) holds '1,5': use a decimal point.*"
-        r"Other rows with the same kind of problem: 3\.",
+        r"^Row 3, column 'x1' \(column A\) holds '2,5': use a decimal point.*"
+        r"Other rows with the same kind of problem: 5\.",
     ),
+    "huge_1e308.csv": (
+        {},
+        r"^Row 3, column 'x1' \(column A\) holds '1e308', which is too large: distances "
+        r"between numbers this large cannot be computed in floating point.*Other rows with "
+        r"numbers too large: 4\.",
+    ),
+    "huge_1e200.csv": (
+        {},
+        r"^Row 2, column 'x2' \(column B\) holds '-1.5e200', which is too large",
+    ),
+    "huge_1e160_squares_overflow.csv": (
+        {},
+        r"^Row 3, column 'x1' \(column A\) holds '1e160', which is too large.*squares",
+    ),
+    "tiny_spread_1e-320.csv": (
+        {},
+        r"^The column 'x1' \(column A\) spans only 3e-320 .*vanish to 0.*at least 1e-25",
+    ),
+    "ragged_header_semicolons_rows_pipes.csv": (
+        {},
+        r"^Row 2 has 1 cell, but the header \(row 1\) has 4 columns.*read with the semicolon "
+        r"\(';'\) as the delimiter, but the values seem to be separated by vertical bar",
+    ),
+    "excel_sep_line_unknown.csv": ({}, r"^Row 1 says sep=#, but only a comma, semicolon"),
     "empty_header_cell.csv": ({}, r"^Column B of the header \(row 1\) has no name"),
     "no_header.csv": ({}, r"^Row 1 should hold the column names, but it holds numbers"),
     "chosen_column_missing.csv": (
@@ -322,7 +347,9 @@ def test_formula_looking_text_is_rejected_in_any_column(cell):
         inspect_csv(f"x1,x2,label\n1,2,a\n3,4,{cell}\n")
 
 
-@pytest.mark.parametrize("cell", ["1,5", "nan", "inf", "0x10", "1_000", "١٢", "1 000", "½"])
+@pytest.mark.parametrize(
+    "cell", ["1,5,3", "1.5,3", "nan", "inf", "0x10", "1_000", "١٢", "1 0", "½", "45%5"]
+)
 def test_only_plain_decimal_numbers_are_features(cell):
     with pytest.raises(CSVError, match=r"^Row 2, column 'x1' \(column A\) holds "):
         load_csv(f'x1,x2,label\n"{cell}",1,a\n2,3,b\n')
@@ -495,7 +522,7 @@ def test_round_trip_of_a_generated_data_set():
     np.testing.assert_array_equal(again.y, pred)
 
 
-finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+finite = st.floats(-MAX_ABS_VALUE, MAX_ABS_VALUE, allow_nan=False, width=64)
 word = st.from_regex(r"[A-Za-zé]([A-Za-z0-9 ,;\"'é]{0,8}[A-Za-z0-9é])?", fullmatch=True)
 
 
@@ -517,6 +544,11 @@ def test_random_tables_round_trip(data, n, integer_labels):
         st.lists(st.sampled_from(pool), min_size=n - 2, max_size=n - 2)
     )
     y = np.array(labels)
+    spread = X.max(axis=0) - X.min(axis=0)
+    if ((spread > 0) & (spread < MIN_SPREAD)).any():
+        with pytest.raises(CSVError, match=r"spans only .* vanish to 0"):
+            load_csv(to_csv(X, y))
+        return
     loaded = load_csv(to_csv(X, y))
     np.testing.assert_array_equal(loaded.X, X)
     assert loaded.X.dtype == np.float64

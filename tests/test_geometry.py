@@ -61,3 +61,29 @@ def test_plot_bounds_single_point_gets_an_area():
     assert (x0, x1, y0, y1) == (1.5, 2.5, 1.5, 2.5)
     with pytest.raises(ValueError, match="shape"):
         plot_bounds(np.zeros((0, 2)))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ((1e308, 0.5), (11.0, 0.5)),
+        ((-1e308, 1e200), (-10.0, 11.0)),
+        ((float("inf"), float("-inf")), (11.0, -10.0)),
+        ((float("nan"), 0.25), (0.5, 0.25)),
+        ((1e-320, -5.0), (1e-320, -5.0)),
+    ],
+)
+def test_clamp_query_brings_far_queries_back(query, expected):
+    from knn_core.geometry import clamp_query
+
+    point, moved = clamp_query(query, ((0.0, 1.0), (0.0, 1.0)))
+    assert point == expected
+    assert moved == (query != expected)
+
+
+def test_query_limits_never_pass_the_largest_accepted_value():
+    from knn_core._validation import MAX_ABS_VALUE
+    from knn_core.geometry import query_limits
+
+    (x0, x1), (y0, y1) = query_limits(((-1e25, 1e25), (0.0, 1.0)))
+    assert (x0, x1) == (-MAX_ABS_VALUE, MAX_ABS_VALUE) and (y0, y1) == (-10.0, 11.0)

@@ -88,3 +88,39 @@ def test_check_fitted():
     fitted = Model()
     fitted._index = object()
     check_fitted(fitted)  # no error
+
+
+# ------------------------------------------------------------------ values too large or too close
+
+
+@pytest.mark.parametrize("value", [1e308, -1e308, 1e200, 1.5e154, 2e25])
+def test_values_whose_distances_overflow_are_refused(value):
+    with pytest.raises(ValueError, match=r"^X holds .* at row 1, column 0, which is too large: "):
+        check_array([[0.0, 0.0], [value, 1.0]])
+
+
+def test_largest_accepted_values_give_finite_distances_for_every_metric():
+    from knn_core._validation import MAX_ABS_VALUE
+    from knn_core.models import KNNClassifier
+
+    X = np.array([[-MAX_ABS_VALUE, MAX_ABS_VALUE], [MAX_ABS_VALUE, -MAX_ABS_VALUE], [0.0, 0.0]])
+    for metric, p in [("euclidean", 2), ("manhattan", 1), ("chebyshev", 2), ("minkowski", 10)]:
+        model = KNNClassifier(3, metric=metric, p=p, weights="distance").fit(X, [0, 1, 0])
+        dist, _ = model.kneighbors([[MAX_ABS_VALUE, MAX_ABS_VALUE]])
+        assert np.isfinite(dist).all() and (dist > 0).all()
+        assert np.isfinite(model.predict_proba([[MAX_ABS_VALUE, MAX_ABS_VALUE]])).all()
+
+
+def test_training_features_that_vary_by_a_vanishing_amount_are_refused():
+    from knn_core.models import KNNClassifier
+
+    with pytest.raises(ValueError, match=r"^X column 1 spans only .* vanish to 0"):
+        KNNClassifier(1).fit([[0.0, 1e-320], [1.0, 0.0]], [0, 1])
+    KNNClassifier(1).fit([[0.0, 5.0], [1.0, 5.0]], [0, 1])  # a constant feature is fine
+
+
+def test_a_distance_whose_inverse_overflows_counts_as_zero():
+    from knn_core.neighbors import neighbor_weights
+
+    w = neighbor_weights(np.array([[1e-320, 1.0], [0.5, 2.0]]), "distance")
+    assert w.tolist() == [[1.0, 0.0], [2.0, 0.5]]
