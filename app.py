@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/regression.py", title="Regression", icon=":material/show_chart:"),
     st.Page("pages/distances.py", title="Distances and scaling", icon=":material/straighten:"),
     st.Page("pages/experiment.py", title="The tutorial's experiment", icon=":material/science:"),
+    st.Page("pages/searching_fast.py", title="Searching fast", icon=":material/speed:"),
     st.Page("pages/your_data.py", title="Your own data", icon=":material/upload_file:"),
     st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
 ]

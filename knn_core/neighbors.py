@@ -23,6 +23,7 @@ __all__ = [
     "TIE_RULE",
     "WEIGHTS",
     "NeighborIndex",
+    "build_tree",
     "cumulative_tally",
     "neighbor_weights",
     "resolve_vote",
@@ -42,6 +43,15 @@ TIE_RULE = (
 _TREE_MAX_FEATURES = 7
 _TREE_MIN_SAMPLES = 50
 _CHUNK_CELLS = 4_000_000  # distance-matrix cells per brute-force chunk (32 MB of float64)
+
+
+def build_tree(X) -> cKDTree:
+    """Return the engine's ``cKDTree`` over the rows of ``X`` (the faster build, see DESIGN).
+
+    :class:`NeighborIndex` searches with it; :mod:`knn_core.lessons.searching_fast` walks the
+    same tree.
+    """
+    return cKDTree(np.asarray(X, dtype=np.float64), balanced_tree=False, compact_nodes=False)
 
 
 def _order_rows(dist, ind):
@@ -83,7 +93,7 @@ class NeighborIndex:
         self.tree = None
         exact = metrics.METRICS[metric].tree_exact
         if exact and d <= _TREE_MAX_FEATURES and n >= _TREE_MIN_SAMPLES:
-            self.tree = cKDTree(self.X, balanced_tree=False, compact_nodes=False)
+            self.tree = build_tree(self.X)
 
     def _brute(self, Q, k):
         n = len(self.X)

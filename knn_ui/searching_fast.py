@@ -1,0 +1,745 @@
+"""The Searching-fast page's Streamlit side: cached calls, controls, texts and figures.
+
+Everything about one search comes from ONE :class:`knn_core.searching.TreeSearch`, traced on
+the engine's own ``cKDTree`` (:func:`tree`). Figure builders take arrays and return
+``go.Figure`` objects without calling Streamlit. In the search figure, everything that changes
+from step to step is a layout shape, so a step redraws the shapes alone (see
+:mod:`knn_ui.canvas`), even over 100,000 points. Widgets are bound to the URL (keys ``sstep``,
+``depth``, ``budget``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from knn_core.datasets import make_dataset
+from knn_core.geometry import ball_outline
+from knn_core.neighbors import build_tree
+from knn_core.searching import (
+    Splits,
+    TreeSearch,
+    cost_by_features,
+    cost_by_size,
+    recall_by_budget,
+    search_window,
+    trace_search,
+    tree_height,
+    tree_splits,
+)
+from knn_ui import cache
+from knn_ui.figures import _figure, _path, _star_path, base_layout, class_traces
+from knn_ui.style import CLASS_TEXT_COLORS, NEIGHBOR_RING, SPOKE
+
+#: At most this many split lines are drawn, the shallowest first: a tree over 100,000
+#: points has about 9,000 leaves, and all its splits at once would be a grey smear. Zoomed in
+#: on the search, only the splits of boxes in view are read, so deep levels fit.
+MAX_DRAWN_SPLITS = 2_047
+DEFAULT_DRAWN_DEPTH = 6
+#: Splits are labelled (axis and value) on the top levels only, at most this many labels.
+MAX_SPLIT_LABELS = 31
+#: Sizes and dimensions of the cost curves.
+COST_SIZES = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
+COST_FEATURES = (1, 2, 3, 4, 6, 8, 12, 16)
+COST_FEATURES_N = 10_000
+COST_QUERIES = 20
+#: Queries averaged in the recall-against-work curve.
+RECALL_QUERIES = 50
+
+VISITED = "#009E73"  # Okabe-Ito green: a leaf box whose points were measured
+PRUNED = "#6b6b6b"  # grey: a box ruled out unmeasured
+CURRENT = "#E69F00"  # orange: the box this step is about
+MEASURED = "#1b1b1b"
+SPLIT_LINE = "#8a8a8a"
+AXIS_NAMES = ("x₁", "x₂")
+
+STEP_TITLES = {
+    "descend": "Descend to the query's leaf",
+    "measure": "Measure the points in the leaf",
+    "visit": "Back up: this box could hold a closer point, visit it",
+    "prune": "Back up: this box is too far, prune it",
+    "stop": "Budget spent: stop",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Cached calls into knn_core
+# --------------------------------------------------------------------------------------------
+@st.cache_resource(max_entries=16, show_spinner=False)
+def tree(data_key: tuple):
+    """Return the engine's ``cKDTree`` over the data set (built as the engine builds it)."""
+    X, _, _ = cache.dataset(*data_key)
+    return build_tree(X)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def height(data_key: tuple) -> int:
+    """Return the depth of the tree's deepest leaf."""
+    return tree_height(tree(data_key))
+
+
+def splits(data_key: tuple, depth: int, window) -> Splits:
+    """Return the splits of the top ``depth`` levels (0: none) that cross ``window``."""
+    return tree_splits(tree(data_key), depth - 1, window=window, max_splits=MAX_DRAWN_SPLITS)
+
+
+def window(data_key: tuple, search: TreeSearch, bounds, zoom: bool):
+    """Return the plot ranges: around the whole search if ``zoom``, else the whole plot."""
+    if not zoom:
+        return bounds
+    X, _, _ = cache.dataset(*data_key)
+    return search_window(search, X, bounds)
+
+
+def search(data_key: tuple, query, k: int, metric: str, p: float) -> TreeSearch:
+    """Trace the search for ``query`` on the data set's tree (a few milliseconds)."""
+    X, _, _ = cache.dataset(*data_key)
+    return trace_search(tree(data_key), X, query, k, metric=metric, p=p)
+
+
+@st.cache_data(max_entries=16, show_spinner="Timing the tree at seven sizes…")
+def size_costs(dataset: str, noise: float, seed: int, n_classes: int, k: int, metric: str, p):
+    """Mean distances the tree measures per query at :data:`COST_SIZES` points of the set.
+
+    The queries are points of a second sample of the same data set (the next seed).
+    """
+    queries, _ = make_dataset(dataset, COST_QUERIES, noise, seed + 1, n_classes=n_classes)
+    return cost_by_size(
+        lambda n: make_dataset(dataset, n, noise, seed, n_classes=n_classes)[0],
+        COST_SIZES,
+        queries,
+        k,
+        metric=metric,
+        p=p,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Timing the tree in more dimensions…")
+def feature_costs(k: int, metric: str, p: float):
+    """Mean distances the tree measures per query at :data:`COST_FEATURES` dimensions."""
+    return cost_by_features(
+        COST_FEATURES_N, COST_FEATURES, k, n_queries=COST_QUERIES // 2, metric=metric, p=p
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def recall_curve(data_key: tuple, k: int, metric: str, p: float):
+    """Mean (leaves, distances measured, recall) after each leaf, over :data:`RECALL_QUERIES`.
+
+    Queries are points of a second sample of the same data set. Past the end of a search
+    (it needed fewer leaves) its work and recall stay as they ended.
+    """
+    dataset, _, noise, seed, n_classes = data_key
+    queries, _ = make_dataset(dataset, RECALL_QUERIES, noise, seed + 1, n_classes=n_classes)
+    X, _, _ = cache.dataset(*data_key)
+    t = tree(data_key)
+    curves = []
+    for q in queries:
+        full = trace_search(t, X, q, k, metric=metric, p=p)
+        curves.append(recall_by_budget(full, full.indices))
+    longest = max(len(w) for w, _ in curves)
+    work = np.array([np.pad(w, (0, longest - len(w)), mode="edge") for w, _ in curves])
+    recall = np.array([np.pad(r, (0, longest - len(r)), mode="edge") for _, r in curves])
+    return np.arange(1, longest + 1), work.mean(axis=0), recall.mean(axis=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Controls
+# --------------------------------------------------------------------------------------------
+def _move(delta: int, n_steps: int) -> None:
+    step = int(st.session_state.get("sstep", 1)) + delta
+    st.session_state["sstep"] = min(max(step, 1), n_steps)
+
+
+def step_navigation(container, n_steps: int) -> int:
+    """Draw Previous, the step slider (key ``sstep``) and Next; return the 0-based step.
+
+    A new query or data set changes the number of steps; a step past the end shows the last.
+    """
+    now = st.session_state.get("sstep")
+    if isinstance(now, int) and now > n_steps:
+        st.session_state["sstep"] = n_steps
+    left, middle, right = container.columns([1.3, 5, 1.3], vertical_alignment="bottom")
+    if n_steps > 1:
+        step = middle.slider(
+            "Step of the search",
+            1,
+            n_steps,
+            1,
+            key="sstep",
+            bind="query-params",
+            help="Walk through the search one step at a time (keyboard: ← and →).",
+        )
+    else:
+        step = 1
+        middle.caption("The whole tree is one leaf: the search is a single step.")
+    left.button(
+        "Previous",
+        key="ss_prev",
+        on_click=_move,
+        args=(-1, n_steps),
+        disabled=step <= 1,
+        width="stretch",
+        shortcut="ArrowLeft",
+    )
+    right.button(
+        "Next",
+        key="ss_next",
+        on_click=_move,
+        args=(1, n_steps),
+        disabled=step >= n_steps,
+        width="stretch",
+        type="primary",
+        shortcut="ArrowRight",
+    )
+    return int(step) - 1
+
+
+def zoom_control(container) -> bool:
+    """Draw the "zoom in on the search" toggle (key ``zoom``)."""
+    return bool(
+        container.toggle(
+            "Zoom in on the search",
+            value=True,
+            key="zoom",
+            bind="query-params",
+            help="Show the part of the plot the search worked in: the query, every point it "
+            "measured and the reach of the k-th neighbour. Off: the whole data set.",
+        )
+    )
+
+
+def depth_control(container, tree_depth: int) -> int:
+    """Draw the "levels of splits drawn" slider (key ``depth``); return the number of levels."""
+    top = max(1, tree_depth)
+    now = st.session_state.get("depth")
+    if isinstance(now, int) and now > top:
+        st.session_state["depth"] = top
+    return int(
+        container.slider(
+            "Levels of splits drawn",
+            0,
+            top,
+            min(DEFAULT_DRAWN_DEPTH, top),
+            key="depth",
+            bind="query-params",
+            help=f"This tree is {tree_depth} levels deep below its top box. The plot draws "
+            f"the splits of the top levels, at most {MAX_DRAWN_SPLITS:,} lines; labels name "
+            "the axis and value of the top ones.",
+        )
+    )
+
+
+def budget_control(n_leaves: int) -> int:
+    """Draw the leaf-budget slider (key ``budget``); return the budget (1..``n_leaves``)."""
+    if n_leaves <= 1:
+        st.caption("Every search here needs a single leaf: there is nothing to cut.")
+        return 1
+    now = st.session_state.get("budget")
+    if isinstance(now, int) and now > n_leaves:
+        st.session_state["budget"] = n_leaves
+    return int(
+        st.slider(
+            "Budget: leaves to visit",
+            1,
+            n_leaves,
+            1,
+            key="budget",
+            bind="query-params",
+            help="Stop the search after this many leaves and keep the best k found so far.",
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------------
+def _fmt(v: float) -> str:
+    return "∞" if not np.isfinite(v) else f"{v:.3f}"
+
+
+def _split_text(dim: int, value: float, side: str) -> str:
+    axis = AXIS_NAMES[dim] if dim < len(AXIS_NAMES) else f"x{dim + 1}"
+    return f"{axis} {side} {value:.2f}"
+
+
+def step_title(step) -> str:
+    """Return the heading of one step."""
+    return STEP_TITLES[step.kind]
+
+
+def step_explanation(search: TreeSearch, index: int) -> str:
+    """Return the Markdown explaining step ``index`` of ``search`` (numbers only, no user text)."""
+    step = search.steps[index]
+    k = search.k
+    if step.kind == "descend":
+        turns = ", then ".join(_split_text(*turn) for turn in step.path)
+        where = "From the top box" if step.depth == 0 else f"Inside the box at depth {step.depth}"
+        return (
+            f"{where}, follow the splits on the query's side: {turns}. That leads to the leaf "
+            "box (orange) that holds the query, after only "
+            f"{len(step.path)} comparisons and no distance measured yet."
+        )
+    if step.kind == "measure":
+        m = len(step.measured)
+        found = len(step.best_indices)
+        text = (
+            f"Measure the distance from the query to the **{m}** points in this leaf (black "
+            f"crosses). The best {found} so far are ringed"
+        )
+        if found == k:
+            text += f"; the k-th best is **{_fmt(step.bound)}** away, the dashed outline."
+        else:
+            text += f": fewer than k = {k}, so every box will be visited until {k} are found."
+        return text
+    if step.kind in ("visit", "prune"):
+        gap, bound = step.box_distance, step.bound
+        if step.kind == "prune":
+            return (
+                f"Back up to the other side of a split. The nearest spot of that box is "
+                f"**{_fmt(gap)}** away, farther than the k-th best so far (**{_fmt(bound)}**): "
+                "no point inside it can be closer, so none of them is measured (grey box)."
+            )
+        if not np.isfinite(bound):
+            reason = f"fewer than k = {k} points have been measured, so it must be searched"
+        elif gap == bound:
+            reason = (
+                f"exactly as far as the k-th best ({_fmt(bound)}): a point there at the same "
+                "distance with a lower number would come first, so it is searched"
+            )
+        else:
+            reason = (
+                f"closer than the k-th best so far ({_fmt(bound)}): it could hold a nearer point"
+            )
+        return (
+            f"Back up to the other side of a split. The nearest spot of that box is "
+            f"**{_fmt(gap)}** away, {reason}. Visit it."
+        )
+    return (
+        f"The budget of leaves is spent after {step.n_leaves}: the search stops with the best "
+        f"{k} found so far, which may miss some of the true neighbours."
+    )
+
+
+def best_table(step, names: Sequence[str], codes) -> dict:
+    """Columns of the best k so far after ``step``: rank, point number, class, distance."""
+    idx = step.best_indices
+    return {
+        "rank": list(range(1, len(idx) + 1)),
+        "point #": [int(i) for i in idx],
+        "class": [names[int(codes[i])] for i in idx],
+        "distance": [round(float(d), 4) for d in step.best_distances],
+    }
+
+
+def result_sentence(search: TreeSearch, engine_indices) -> str:
+    """Say how the traced result compares with the engine's (the page's proof, in numbers)."""
+    same = np.array_equal(search.indices, np.asarray(engine_indices))
+    share = search.n_measured / search.n_samples
+    share_text = f"{share:.2%}" if share < 0.01 else f"{share:.1%}"
+    verdict = (
+        "the same k neighbours, in the same order, as the engine's search"
+        if same
+        else "NOT the engine's neighbours"  # never expected: the tests check it
+    )
+    return (
+        f"The search measured **{search.n_measured:,}** of {search.n_samples:,} distances "
+        f"({share_text}), in {search.n_leaves} of {search.n_leaves_total:,} leaves, and found "
+        f"{verdict}. Brute force measures all {search.n_samples:,}."
+    )
+
+
+def budget_sentence(budget: int, work, recall, k: int) -> str:
+    """Say what a budget of leaves costs and finds, on average (``recall_curve``'s numbers)."""
+    i = min(max(budget, 1), len(work)) - 1
+    leaves = f"{i + 1} leaf" if i == 0 else f"{i + 1} leaves"
+    return (
+        f"Stopping after **{leaves}**, the search measures **{work[i]:.0f}** distances per "
+        f"query on average and finds **{recall[i]:.0%}** of the true {k} neighbours "
+        f"({RECALL_QUERIES} queries of this data set)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+def _rect(lo, hi, **style) -> dict:
+    return dict(
+        type="rect",
+        xref="x",
+        yref="y",
+        x0=float(lo[0]),
+        x1=float(hi[0]),
+        y0=float(lo[1]),
+        y1=float(hi[1]),
+        **style,
+    )
+
+
+def _segments_path(splits: Splits, mask) -> str:
+    parts = []
+    for j, v, lo, hi in zip(
+        splits.dim[mask], splits.value[mask], splits.lo[mask], splits.hi[mask], strict=True
+    ):
+        if j == 0:
+            parts.append(f"M{v:.8g},{lo[1]:.8g}L{v:.8g},{hi[1]:.8g}")
+        else:
+            parts.append(f"M{lo[0]:.8g},{v:.8g}L{hi[0]:.8g},{v:.8g}")
+    return "".join(parts)
+
+
+def split_shapes(splits: Splits) -> list[dict]:
+    """One path per level of split lines, thinner and lighter the deeper."""
+    shapes = []
+    for level in np.unique(splits.depth):
+        mask = splits.depth == level
+        shapes.append(
+            dict(
+                type="path",
+                xref="x",
+                yref="y",
+                layer="below",
+                path=_segments_path(splits, mask),
+                line=dict(color=SPLIT_LINE, width=max(0.6, 2.2 - 0.25 * level)),
+                name=f"splits depth {int(level)}",
+            )
+        )
+    return shapes
+
+
+def split_labels(splits: Splits, x_range, y_range, scale: float = 1.0) -> list[dict]:
+    """Annotations naming the axis and value of the splits of the top levels.
+
+    Every split is labelled while there are at most :data:`MAX_SPLIT_LABELS`; otherwise only
+    the levels that fit. A label sits at the end of its line that is in view.
+    """
+    order = np.argsort(splits.depth, kind="stable")[:MAX_SPLIT_LABELS]
+    if len(splits.depth) > MAX_SPLIT_LABELS:
+        last = splits.depth[order[-1]]
+        order = order[splits.depth[order] < last] if np.any(splits.depth[order] < last) else order
+    notes = []
+    for i in order:
+        j, v, lo, hi = int(splits.dim[i]), float(splits.value[i]), splits.lo[i], splits.hi[i]
+        # At the line's top (a vertical split) or left end (a horizontal one): away from the
+        # middle of the box, where the query and its neighbours tend to be.
+        place = (
+            dict(x=v, y=min(hi[1], y_range[1]), yanchor="top", textangle=-90)
+            if j == 0
+            else dict(x=max(lo[0], x_range[0]), y=v, xanchor="left")
+        )
+        notes.append(
+            dict(
+                place,
+                xref="x",
+                yref="y",
+                text=f"{AXIS_NAMES[j]} = {v:.2f}",
+                showarrow=False,
+                font=dict(size=round(max(9, 12 - int(splits.depth[i])) * scale), color="#333"),
+                bgcolor="rgba(255,255,255,0.8)",
+                borderpad=1,
+            )
+        )
+    return notes
+
+
+def _crosses(points, arm: float) -> str:
+    return "".join(
+        f"M{x - arm:.8g},{y - arm:.8g}L{x + arm:.8g},{y + arm:.8g}"
+        f"M{x - arm:.8g},{y + arm:.8g}L{x + arm:.8g},{y - arm:.8g}"
+        for x, y in points
+    )
+
+
+def step_shapes(X, search: TreeSearch, index: int, *, metric: str, arm: float, scale=1.0):
+    """Return the shapes of step ``index``: leaves, pruned boxes, measured points, best k."""
+    steps = search.steps[: index + 1]
+    step = search.steps[index]
+    q = search.query
+    shapes = []
+    for s in steps:
+        if s.kind == "measure":
+            shapes.append(
+                _rect(
+                    s.lo,
+                    s.hi,
+                    layer="below",
+                    line=dict(color=VISITED, width=1.5),
+                    fillcolor="rgba(0,158,115,0.14)",
+                    name="measured leaf",
+                )
+            )
+        elif s.kind == "prune":
+            shapes.append(
+                _rect(
+                    s.lo,
+                    s.hi,
+                    layer="below",
+                    line=dict(color=PRUNED, width=1, dash="dot"),
+                    fillcolor="rgba(107,107,107,0.16)",
+                    name="pruned box",
+                )
+            )
+    measured = [s.measured for s in steps if s.kind == "measure"]
+    if measured:
+        pts = X[np.concatenate(measured)]
+        shapes.append(
+            dict(
+                type="path",
+                xref="x",
+                yref="y",
+                layer="above",
+                path=_crosses(pts, arm),
+                line=dict(color=MEASURED, width=1.2),
+                name="measured points",
+            )
+        )
+    if np.isfinite(step.bound) and step.bound > 0:
+        ox, oy = ball_outline(q, step.bound, metric, p=search.p if metric == "minkowski" else 2.0)
+        shapes.append(
+            dict(
+                type="path",
+                xref="x",
+                yref="y",
+                path=_path(ox, oy, close=True),
+                line=dict(color=SPOKE, width=1.5, dash="dash"),
+                name="k-th best so far",
+            )
+        )
+    shapes.append(
+        _rect(step.lo, step.hi, line=dict(color=CURRENT, width=3.5), name="this step's box")
+    )
+    if step.kind in ("visit", "prune"):
+        spot = np.clip(q, step.lo, step.hi)
+        shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                yref="y",
+                x0=float(q[0]),
+                y0=float(q[1]),
+                x1=float(spot[0]),
+                y1=float(spot[1]),
+                line=dict(color=CURRENT, width=2.5),
+                name="distance to the box",
+                label=dict(
+                    text=f"{_fmt(step.box_distance)}",
+                    font=dict(size=round(13 * scale), color="#8F6300"),
+                ),
+            )
+        )
+    ring = 10 * scale
+    for rank, i in enumerate(step.best_indices, start=1):
+        x, y = X[i]
+        shapes.append(
+            dict(
+                type="circle",
+                xref="x",
+                yref="y",
+                xsizemode="pixel",
+                ysizemode="pixel",
+                xanchor=float(x),
+                yanchor=float(y),
+                x0=-ring,
+                x1=ring,
+                y0=-ring,
+                y1=ring,
+                line=dict(color=NEIGHBOR_RING, width=2.5),
+                name=f"best {rank}",
+            )
+        )
+    shapes.append(
+        dict(
+            type="path",
+            xref="x",
+            yref="y",
+            xsizemode="pixel",
+            ysizemode="pixel",
+            xanchor=float(q[0]),
+            yanchor=float(q[1]),
+            path=_star_path(12 * scale),
+            fillcolor="white",
+            line=dict(color="black", width=1.5),
+            name="query",
+        )
+    )
+    return shapes
+
+
+def _legend(scale: float) -> list[dict]:
+    # Empty traces: legend entries for the shapes, the same at every step (so a step only
+    # relayouts the shapes).
+    empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip")
+    square = dict(symbol="square", size=round(14 * scale))
+    return [
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(square, color="rgba(0,158,115,0.3)", line=dict(color=VISITED, width=1.5)),
+            name="leaf measured",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(square, color="rgba(107,107,107,0.3)", line=dict(color=PRUNED, width=1)),
+            name="box pruned",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(symbol="x-thin-open", size=round(10 * scale), line=dict(width=1.5)),
+            line=dict(color=MEASURED),
+            name="distance measured",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(
+                symbol="circle-open",
+                size=round(18 * scale),
+                color=NEIGHBOR_RING,
+                line=dict(width=2.5, color=NEIGHBOR_RING),
+            ),
+            name="best k so far",
+        ),
+        dict(
+            empty,
+            mode="markers",
+            marker=dict(symbol="star", size=round(20 * scale), color="white", line=dict(width=1.5)),
+            name="query",
+        ),
+    ]
+
+
+def search_figure(
+    X,
+    codes,
+    names: Sequence[str],
+    splits: Splits,
+    search: TreeSearch,
+    index: int,
+    *,
+    metric: str,
+    x_range,
+    y_range,
+    height=560,
+    scale=1.0,
+) -> go.Figure:
+    """Draw the data, the tree's split lines and step ``index`` of the search.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    codes : ndarray of shape (n_samples,)
+        Class code of each point (an index into ``names``).
+    names : sequence of str
+    splits : Splits
+        The split lines to draw (the top levels of the tree), each labelled on the top levels.
+    search : TreeSearch
+        The traced search.
+    index : int
+        The step to draw: boxes measured and pruned up to it, the measured points (crosses),
+        the best k so far (rings) and the k-th best distance (dashed outline), the box of this
+        step (orange) and, for a decision, the distance from the query to the box.
+    metric : str
+        The metric (the dashed outline has its shape).
+    x_range, y_range : tuple of float
+    height : int, default=560
+    scale : float, default=1.0
+        Multiplies fonts and markers (presenter mode).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    X = np.asarray(X, dtype=float)
+    # Only the points in view: zoomed in, they are few, and drawn large.
+    (x0, x1), (y0, y1) = x_range, y_range
+    seen = (X[:, 0] >= x0) & (X[:, 0] <= x1) & (X[:, 1] >= y0) & (X[:, 1] <= y1)
+    traces = class_traces(X[seen], np.asarray(codes)[seen], names, size=round(8 * scale))
+    for t in traces:  # faded: the search's marks are what this picture is about
+        t["marker"]["opacity"] = 0.45
+    traces.extend(_legend(scale))
+    layout = base_layout(x_range, y_range, height=height, scale=scale)
+    arm = 0.006 * max(x_range[1] - x_range[0], y_range[1] - y_range[0]) * scale
+    layout["shapes"] = split_shapes(splits) + step_shapes(
+        X, search, index, metric=metric, arm=arm, scale=scale
+    )
+    layout["annotations"] = split_labels(splits, x_range, y_range, scale)
+    return _figure(traces, layout)
+
+
+def _log_layout(x_title: str, height: int, scale: float, *, log_x=True) -> dict:
+    return dict(
+        height=height,
+        margin=dict(l=60, r=10, t=30, b=50),
+        font=dict(size=round(14 * scale)),
+        xaxis=dict(title=dict(text=x_title), type="log" if log_x else "linear"),
+        yaxis=dict(title=dict(text="distances measured per query"), type="log"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+
+
+def _lines(x, brute, tree_cost) -> list[dict]:
+    return [
+        dict(
+            type="scatter",
+            x=list(x),
+            y=list(brute),
+            mode="lines+markers",
+            name="brute force: every point",
+            line=dict(color=CLASS_TEXT_COLORS[0], dash="dash"),
+            marker=dict(symbol="square"),
+        ),
+        dict(
+            type="scatter",
+            x=list(x),
+            y=[float(v) for v in tree_cost],
+            mode="lines+markers",
+            name="KD-tree",
+            line=dict(color=CLASS_TEXT_COLORS[1]),
+            marker=dict(symbol="circle"),
+        ),
+    ]
+
+
+def size_figure(sizes, tree_cost, *, height=360, scale=1.0) -> go.Figure:
+    """Distances measured per query against the number of points (log-log)."""
+    layout = _log_layout("number of training points", height, scale)
+    return _figure(_lines(sizes, sizes, tree_cost), layout)
+
+
+def features_figure(features, tree_cost, n_samples: int, *, height=360, scale=1.0) -> go.Figure:
+    """Distances measured per query against the number of features, at a fixed size."""
+    layout = _log_layout("number of features", height, scale, log_x=False)
+    return _figure(_lines(features, [n_samples] * len(features), tree_cost), layout)
+
+
+def recall_figure(work, recall, budget: int, *, height=360, scale=1.0) -> go.Figure:
+    """Recall (share of the true k neighbours found) against distances measured."""
+    b = min(max(budget, 1), len(work)) - 1
+    traces = [
+        dict(
+            type="scatter",
+            x=[float(v) for v in work],
+            y=[float(v) for v in recall],
+            mode="lines+markers",
+            name="stop after 1, 2, 3… leaves",
+            line=dict(color=CLASS_TEXT_COLORS[1]),
+        ),
+        dict(
+            type="scatter",
+            x=[float(work[b])],
+            y=[float(recall[b])],
+            mode="markers",
+            name=f"budget: {b + 1} leaf" + ("" if b == 0 else "s"),
+            marker=dict(symbol="star", size=round(16 * scale), color=CURRENT, line=dict(width=1)),
+        ),
+    ]
+    layout = _log_layout("distances measured per query", height, scale, log_x=False)
+    layout["yaxis"] = dict(title=dict(text="recall: share of the true k found"), range=[0, 1.05])
+    return _figure(traces, layout)

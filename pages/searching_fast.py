@@ -1,0 +1,149 @@
+"""Searching fast: how a KD-tree finds the k nearest neighbours without measuring every distance."""
+
+import streamlit as st
+
+from knn_ui import cache, router, state, style
+from knn_ui import searching_fast as sf
+from knn_ui.canvas import knn_canvas
+
+router.ensure_routed()  # see knn_ui.router
+
+st.title("Searching fast")
+st.markdown(
+    "**Learning goal:** see how a KD-tree finds exactly the same k nearest neighbours as "
+    "measuring every distance, while measuring only a few of them."
+)
+
+# 1. Widgets -> parameters (bound to the URL). Containers fix the display order.
+dataset, n_samples, noise, n_classes, seed = state.data_controls(state.LARGE_MAX_POINTS)
+k, metric, p, _ = state.model_controls(n_samples)
+st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
+presenter = state.presenter_control()
+nav_slot = st.container()
+heading_slot = st.container()
+plot_col, side_col = st.columns([3, 2], gap="medium")
+
+# 2. knn_core computes everything: ONE traced search on the engine's own tree.
+data_key = (dataset, n_samples, noise, seed, n_classes)
+X, y, bounds = cache.dataset(*data_key)
+model = cache.model(data_key, k, metric, p, "uniform")
+names = style.display_names(model.classes_)
+query = state.query_controls(side_col, bounds)
+search = sf.search(data_key, query, k, metric, p)
+engine = model.kneighbors([query], return_distance=False)[0]
+index = sf.step_navigation(nav_slot, len(search.steps))
+step = search.steps[index]
+zoom = sf.zoom_control(side_col)
+depth = sf.depth_control(side_col, sf.height(data_key))
+x_range, y_range = sf.window(data_key, search, bounds, zoom)
+
+# 3. Figures.
+height = 720 if presenter else 560
+scale = 1.5 if presenter else 1.0
+fig = sf.search_figure(
+    X,
+    model.y_codes_,
+    names,
+    sf.splits(data_key, depth, (x_range, y_range)),
+    search,
+    index,
+    metric=metric,
+    x_range=x_range,
+    y_range=y_range,
+    height=height,
+    scale=scale,
+)
+
+# 4. Display.
+with heading_slot:
+    st.subheader(f"Step {index + 1} of {len(search.steps)}: {sf.step_title(step)}")
+    st.markdown(sf.step_explanation(search, index))
+
+with plot_col:
+    knn_canvas(
+        fig,
+        key="sf_canvas",
+        height=height,
+        on_click=state.place_query,
+        click_hint="click to search from here",
+    )
+    st.caption(
+        "Grey lines: the tree's splits, each box cut in two at the labelled value. Orange: the "
+        "box of this step. Click anywhere on the plot, or type below, to move the query."
+    )
+
+with side_col:
+    st.metric(
+        "Distances measured so far",
+        f"{step.n_measured:,} of {n_samples:,}",
+        border=True,
+        help="Brute force measures the distance to every one of the points.",
+    )
+    st.progress(step.n_measured / n_samples)
+    st.markdown(f"**Best {k} so far**" if step.best_indices.size else "**Nothing measured yet**")
+    if step.best_indices.size:
+        st.dataframe(sf.best_table(step, names, model.y_codes_), hide_index=True, width="stretch")
+    st.markdown(sf.result_sentence(search, engine))
+    if n_samples < 50:
+        st.caption(
+            "Below 50 points the engine itself measures every distance (it is faster than "
+            "any tree at that size); this tree is built the same way it builds one above."
+        )
+
+st.divider()
+st.subheader("How the cost grows")
+size_col, feat_col = st.columns(2, gap="medium")
+sizes_cost = sf.size_costs(dataset, noise, seed, n_classes, k, metric, p)
+features_cost = sf.feature_costs(k, metric, p)
+with size_col:
+    st.plotly_chart(
+        sf.size_figure(sf.COST_SIZES, sizes_cost, scale=scale),
+        config={"displayModeBar": False},
+        key="sf_sizes",
+        theme=None,
+    )
+    st.markdown(
+        f"**More points.** Brute force measures every point: 1,000 times the points, 1,000 "
+        f"times the work. The tree measures about {sizes_cost[0]:.0f} distances per query at "
+        f"{sf.COST_SIZES[0]:,} points and {sizes_cost[-1]:.0f} at {sf.COST_SIZES[-1]:,} "
+        "(this data set, averaged over queries): it grows far more slowly than the data."
+    )
+with feat_col:
+    st.plotly_chart(
+        sf.features_figure(sf.COST_FEATURES, features_cost, sf.COST_FEATURES_N, scale=scale),
+        config={"displayModeBar": False},
+        key="sf_features",
+        theme=None,
+    )
+    st.markdown(
+        f"**More features.** {sf.COST_FEATURES_N:,} random points in a cube: with 2 features "
+        f"the tree measures {features_cost[1]:.0f} per query, with {sf.COST_FEATURES[-1]} "
+        f"features {features_cost[-1]:,.0f}. In many dimensions every box is close to the "
+        "query, nothing can be pruned, and the advantage fades."
+    )
+    st.page_link(
+        "pages/experiment.py",
+        label="The curse of dimensionality, on the tutorial's experiment page",
+        icon=":material/science:",
+    )
+
+st.divider()
+st.subheader("Approximate search: stop early")
+leaves, work, recall = sf.recall_curve(data_key, k, metric, p)
+curve_col, curve_text = st.columns([3, 2], gap="medium")
+with curve_text:
+    budget = sf.budget_control(len(leaves))
+    st.markdown(sf.budget_sentence(budget, work, recall, k))
+    st.markdown(
+        "Vector databases and approximate nearest-neighbour indexes make this trade on "
+        "purpose: a little less recall for much less work."
+    )
+with curve_col:
+    st.plotly_chart(
+        sf.recall_figure(work, recall, budget, scale=scale),
+        config={"displayModeBar": False},
+        key="sf_recall",
+        theme=None,
+    )
+
+state.share_link()
