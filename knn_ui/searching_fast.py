@@ -1,7 +1,8 @@
 """The Searching-fast page's Streamlit side: cached calls, controls, texts and figures.
 
-Everything about one search comes from ONE :class:`knn_core.searching.TreeSearch`, traced on
-the engine's own ``cKDTree`` (:func:`tree`). Figure builders take arrays and return
+Everything about one search comes from ONE
+:class:`knn_core.lessons.searching_fast.TreeSearch`, traced on the engine's own ``cKDTree``
+(:func:`tree`). Figure builders take arrays and return
 ``go.Figure`` objects without calling Streamlit. In the search figure, everything that changes
 from step to step is a layout shape, so a step redraws the shapes alone (see
 :mod:`knn_ui.canvas`), even over 100,000 points. Widgets are bound to the URL (keys ``sstep``,
@@ -18,8 +19,7 @@ import streamlit as st
 
 from knn_core.datasets import make_dataset
 from knn_core.geometry import ball_outline
-from knn_core.neighbors import build_tree
-from knn_core.searching import (
+from knn_core.lessons.searching_fast import (
     Splits,
     TreeSearch,
     cost_by_features,
@@ -30,6 +30,7 @@ from knn_core.searching import (
     tree_height,
     tree_splits,
 )
+from knn_core.neighbors import build_tree
 from knn_ui import cache
 from knn_ui.figures import _figure, _path, _star_path, base_layout, class_traces
 from knn_ui.style import CLASS_TEXT_COLORS, NEIGHBOR_RING, SPOKE

@@ -11,8 +11,7 @@ import pytest
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from knn_core.neighbors import NeighborIndex, build_tree
-from knn_core.searching import (
+from knn_core.lessons.searching_fast import (
     cost_by_features,
     cost_by_size,
     recall_by_budget,
@@ -20,6 +19,7 @@ from knn_core.searching import (
     tree_height,
     tree_splits,
 )
+from knn_core.neighbors import NeighborIndex, build_tree
 
 METRICS = [
     ("euclidean", 2.0),

@@ -1,4 +1,4 @@
-"""How the neighbours are found without measuring every distance: a KD-tree search, traced.
+"""Searching fast: how a KD-tree finds the neighbours without measuring every distance.
 
 The engine (:class:`knn_core.neighbors.NeighborIndex`) hands the search to
 ``scipy.spatial.cKDTree``. This module walks **that same tree** (its ``tree`` attribute:
