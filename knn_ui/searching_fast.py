@@ -498,7 +498,7 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, arm: float, s
             )
         )
     if np.isfinite(step.bound) and step.bound > 0:
-        ox, oy = ball_outline(q, step.bound, metric, p=search.p if metric == "minkowski" else 2.0)
+        ox, oy = ball_outline(q, step.bound, metric, p=search.p)
         shapes.append(
             dict(
                 type="path",

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knn_core.neighbors import build_tree, metric_p, pairwise_distances
+from knn_core import metrics
+from knn_core.neighbors import build_tree
 
 __all__ = [
     "SearchStep",
@@ -210,7 +211,7 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
         )
     if max_leaves is not None and int(max_leaves) < 1:
         raise ValueError(f"Expected max_leaves >= 1 or None, but got {max_leaves}")
-    p = metric_p(metric, p)
+    exponent = metrics.exponent(metric, p)
     q_row = q[None, :]
 
     steps: list[SearchStep] = []
@@ -246,7 +247,7 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
             record("stop", node.level, lo, hi)
             raise _Budget
         idx = np.asarray(node.indices, dtype=np.intp)
-        dist = pairwise_distances(q_row, X[idx], p)[0]
+        dist = metrics.distance(q_row, X[idx], metric, p)[0]
         cand_i = np.concatenate([best_i, idx])
         cand_d = np.concatenate([best_d, dist])
         order = np.lexsort((cand_i, cand_d))[:k]  # by distance, then by index
@@ -281,7 +282,7 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
         # Back up: the deepest other side first.
         for far, far_lo, far_hi in reversed(others):
             nearest_spot = np.clip(q, far_lo, far_hi)[None, :]
-            gap = float(pairwise_distances(q_row, nearest_spot, p)[0, 0])
+            gap = float(metrics.distance(q_row, nearest_spot, metric, p)[0, 0])
             if gap > bound():
                 record("prune", far.level, far_lo, far_hi, box_distance=gap)
             else:
@@ -296,7 +297,7 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
     return TreeSearch(
         query=q,
         k=k,
-        p=p,
+        p=exponent,
         n_samples=n,
         steps=tuple(steps),
         indices=best_i,
