@@ -18,5 +18,6 @@ pages = [
     st.Page("pages/searching_fast.py", title="Searching fast", icon=":material/speed:"),
     st.Page("pages/your_data.py", title="Your own data", icon=":material/upload_file:"),
     st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
+    st.Page("pages/class_mode.py", title="Class mode", icon=":material/groups:"),
 ]
 router.run(pages)  # run the page in the URL, then report what its link could not set

@@ -53,8 +53,9 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-#: Keys whose owners validate them themselves (the point editor); never reported or removed.
-SELF_CHECKED = {"edits"}
+#: Keys whose owners validate them themselves (the point editor; class mode's room code, teacher
+#: key and student token, checked against the database); never reported or removed.
+SELF_CHECKED = {"edits", "room", "teacher", "me"}
 #: Streamlit's own keys (case-insensitive), never bound to widgets.
 STREAMLIT_KEYS = {"embed", "embed_options"}
 #: Longest value shown in a notice; longer ones are cut with an ellipsis.

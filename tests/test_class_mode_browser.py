@@ -1,0 +1,192 @@
+"""Class mode in Chromium: whole lessons with a teacher and several students on phones.
+
+One lesson runs on one server with SQLite; another on two servers sharing one PostgreSQL
+(students on one server, the teacher on the other), as a course behind a load balancer would.
+"""
+
+import contextlib
+import csv
+import io
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from knn_core.datasets import make_dataset
+from knn_core.models import KNNClassifier
+from tests.browser_support import (
+    assert_no_exception,
+    screenshot,
+    start_streamlit,
+    wait_for_app,
+)
+
+pytest_plugins = ["tests.postgres_support"]
+pytestmark = pytest.mark.browser
+
+TEACHER_VIEW = {"width": 1280, "height": 720}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+PAGE = "/class_mode"
+#: Longest wait for a screen to follow (generous: the machine may be busy).
+WAIT = 30_000
+
+
+@contextlib.contextmanager
+def servers(database_url: str, count: int):
+    """Start ``count`` app servers on one database; yield their base URLs."""
+    env = {"KNN_CLASS_DATABASE_URL": database_url}
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(start_streamlit("app.py", env=env)) for _ in range(count)]
+
+
+def start_class(browser, url):
+    context = browser.new_context(viewport=TEACHER_VIEW)
+    teacher = context.new_page()
+    teacher.goto(url + PAGE)
+    wait_for_app(teacher)
+    teacher.get_by_role("button", name="Start a class").click()
+    teacher.wait_for_selector(".knn-code", timeout=30_000)
+    wait_for_app(teacher)
+    code = teacher.locator(".knn-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{6}", code), code
+    assert "teacher=" in teacher.url
+    return teacher, code
+
+
+def join(browser, url, code, nickname, *, by_link):
+    page = browser.new_context(**PHONE).new_page()
+    if by_link:  # the QR code's link: the code is filled in
+        page.goto(f"{url}{PAGE}?room={code}")
+        wait_for_app(page)
+        expect(page.get_by_role("textbox", name="Class code")).to_have_value(code)
+    else:
+        page.goto(url + PAGE)
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Class code").fill(code.lower())
+    page.get_by_role("textbox", name="Nickname (optional)").fill(nickname)
+    page.get_by_role("button", name="Join").tap()
+    page.wait_for_selector(f"text=you are {nickname}", timeout=30_000)
+    assert "me=" in page.url and "teacher" not in page.url
+    return page
+
+
+def expected_class(prompt: str) -> str:
+    """KNN's answer for the default view, from knn_core directly."""
+    qx, qy = map(float, re.search(r"at \(([-\d.]+), ([-\d.]+)\)", prompt).groups())
+    X, y = make_dataset("blobs", 50, 0.3, 0, n_classes=2)
+    code = KNNClassifier(3).fit(X, y).predict(np.array([[qx, qy]]))[0]
+    return ("red", "blue")[int(code)]
+
+
+def run_lesson(browser, student_url, teacher_url, name):
+    teacher, code = start_class(browser, teacher_url)
+    students = [
+        join(browser, student_url, code, "Ada", by_link=True),
+        join(browser, student_url, code, "Bob", by_link=False),
+        join(browser, student_url, code, "<b>Cy</b>", by_link=True),
+    ]
+    teacher.wait_for_selector('text="Joined: Ada, Bob, <b>Cy</b>"', timeout=WAIT)
+    # The teacher asks "predict the class" on the current view; every phone shows it.
+    teacher.get_by_role("button", name="Predict the class").click()
+    for page in students:
+        page.wait_for_selector("text=Question 1.", timeout=WAIT)
+        page.get_by_role("button", name=re.compile("red")).wait_for()
+    prompt = students[0].locator("p", has_text="Question 1.").inner_text()
+    right = expected_class(prompt)
+    wrong = "blue" if right == "red" else "red"
+    # One tap each; Bob changes his mind before the close.
+    picks = [right, wrong, wrong]
+    for page, pick in zip(students, picks, strict=True):
+        page.get_by_role("button", name=re.compile(pick)).tap()
+        page.wait_for_selector(f"text=Saved: {pick}.", timeout=WAIT)
+    students[1].get_by_role("button", name=re.compile(right)).tap()
+    students[1].wait_for_selector(f"text=Saved: {right}.", timeout=WAIT)
+    picks[1] = right
+    # The teacher's dashboard follows without a click.
+    teacher.wait_for_selector("text=3 of 3", timeout=WAIT)
+    screenshot(teacher, f"class_{name}_teacher_answers", full_page=False)
+    screenshot(students[0], f"class_{name}_student_saved", full_page=False)
+    # A reload keeps the answer.
+    students[2].reload()
+    students[2].wait_for_selector(f"text=Saved: {wrong}.", timeout=30_000)
+    # Close: the phones say so and the buttons no longer answer.
+    teacher.get_by_role("button", name="Close answers").click()
+    for page in students:
+        page.wait_for_selector("text=Waiting for the reveal", timeout=WAIT)
+        assert page.get_by_role("button", name=re.compile(wrong)).is_disabled()
+    # Reveal: each phone shows the vote and whether its answer was right.
+    teacher.get_by_role("button", name="Reveal").click()
+    for page, pick in zip(students, picks, strict=True):
+        page.wait_for_selector(f"text=KNN predicts {right}", timeout=WAIT)
+        verdict = "Right!" if pick == right else "Not this time."
+        assert page.get_by_text(verdict).count() == 1
+        assert page.get_by_text("Prediction").count() >= 1  # the vote panel
+        assert_no_exception(page)
+    teacher.wait_for_selector("text=2 of 3", timeout=WAIT)  # "2 of 3 answers right"
+    screenshot(students[2], f"class_{name}_student_reveal", full_page=True)
+    screenshot(teacher, f"class_{name}_teacher_reveal", full_page=False)
+    # Next question: a new spot; the phones follow.
+    teacher.get_by_role("button", name="Next question").click()
+    for page in students:
+        page.wait_for_selector("text=Question 2.", timeout=WAIT)
+    # Pick k: one tap on a pill; the reveal draws the class's picks over the accuracy curve.
+    teacher.get_by_role("button", name="Pick k").click()
+    for page, k in zip(students, ("5", "7", "7"), strict=True):
+        page.wait_for_selector("text=Question 3.", timeout=WAIT)
+        page.get_by_role("radio", name=k, exact=True).tap()
+        page.wait_for_selector(f"text=Saved: k = {k}.", timeout=WAIT)
+    teacher.wait_for_selector("text=3 of 3", timeout=WAIT)
+    teacher.get_by_role("button", name="Reveal").click()
+    students[0].wait_for_selector("text=The best k here is", timeout=WAIT)
+    teacher.wait_for_selector("text=The best k here is", timeout=WAIT)
+    screenshot(teacher, f"class_{name}_teacher_k_reveal", full_page=False)
+    # The teacher downloads every response.
+    with teacher.expect_download() as download:
+        teacher.get_by_role("button", name="Download all responses (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    assert [(r["question"], r["nickname"], r["answer"]) for r in rows] == [
+        ("1", "Ada", picks[0]),
+        ("1", "Bob", picks[1]),
+        ("1", "<b>Cy</b>", picks[2]),
+        ("3", "Ada", "k = 5"),
+        ("3", "Bob", "k = 7"),
+        ("3", "<b>Cy</b>", "k = 7"),
+    ]
+    # The teacher's key never reaches a student's page.
+    key = re.search(r"teacher=([^&]+)", teacher.url).group(1)
+    for page in students:
+        assert key not in page.content()
+        assert_no_exception(page)
+    assert_no_exception(teacher)
+    return teacher, students, code
+
+
+def test_a_lesson_on_sqlite(browser, tmp_path):
+    with servers(f"sqlite:///{tmp_path / 'class.sqlite3'}", 1) as (url,):
+        teacher, students, code = run_lesson(browser, url, url, "sqlite")
+        # Ending the class: the phones say so.
+        teacher.get_by_role("button", name="End the class").click()
+        teacher.get_by_role("button", name="End the class now").click()
+        teacher.wait_for_selector("text=This class has ended", timeout=WAIT)
+        students[0].wait_for_selector("text=This class has ended", timeout=WAIT)
+
+
+def test_a_lesson_on_two_servers_sharing_postgresql(browser, postgres_url):
+    with servers(postgres_url, 2) as (student_url, teacher_url):
+        run_lesson(browser, student_url, teacher_url, "postgresql")
+
+
+def test_a_student_link_cannot_teach(browser, tmp_path):
+    with servers(f"sqlite:///{tmp_path / 'class.sqlite3'}", 1) as (url,):
+        teacher, code = start_class(browser, url)
+        student = join(browser, url, code, "Eve", by_link=True)
+        token = re.search(r"me=([^&]+)", student.url).group(1)
+        for forged in (token, "x" * 32):
+            page = browser.new_context(**PHONE).new_page()
+            page.goto(f"{url}{PAGE}?room={code}&teacher={forged}")
+            wait_for_app(page)
+            page.wait_for_selector("text=This teacher link is not valid", timeout=WAIT)
+            for name in ("Reveal", "Close answers", "Download all responses (CSV)"):
+                assert page.get_by_role("button", name=name).count() == 0
+            assert_no_exception(page)
