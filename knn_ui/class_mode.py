@@ -39,9 +39,9 @@ import streamlit as st
 
 from knn_core.evaluation import cross_val_accuracy_by_k
 from knn_core.geometry import ball_outline
-from knn_core.quiz import quiz_query
-from knn_core.trace import trace_query
-from knn_ui import cache, figures, own_data, state, style, views
+from knn_core.lessons.quiz import quiz_query
+from knn_core.lessons.trace import trace_query
+from knn_ui import cache, figures, quiz, state, style, views
 from knn_ui.canvas import knn_canvas
 from knn_ui.class_store import (
     Answer,
@@ -289,7 +289,7 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
         )
         codes, confidence, _ = grid.surface(spec["k"])
         winner = int(trace.winner_code)
-        fig = own_data.revealed_figure(
+        fig = quiz.revealed_figure(
             X,
             model.y_codes_,
             names,
@@ -306,7 +306,7 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
             regions=figures.Regions(grid.xs, grid.ys, codes, confidence),
         )
     elif question.kind == "class":
-        fig = own_data.quiz_figure(
+        fig = quiz.quiz_figure(
             X, model.y_codes_, names, spec["query"], x_range=x_range, y_range=y_range
         )
     else:
@@ -590,7 +590,7 @@ def _student_question(store: ClassStore, code: str, token: str) -> None:
         st.plotly_chart(fig, key="class_plot", theme=None, config={"staticPlot": True})
         for choice, name in enumerate(spec["names"]):
             st.button(
-                own_data.class_choice_label(choice, name),
+                quiz.class_choice_label(choice, name),
                 key=f"class_choice_{question.id}_{choice}",
                 on_click=_answer,
                 args=(store, code, token, question.id),
