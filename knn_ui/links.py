@@ -45,10 +45,11 @@ Streamlit would, only without the notice.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import math
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
@@ -58,6 +59,8 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 SELF_CHECKED = {"edits", "room", "teacher", "me"}
 #: Streamlit's own keys (case-insensitive), never bound to widgets.
 STREAMLIT_KEYS = {"embed", "embed_options"}
+#: Height of the embedded view, in CSS pixels (a course page can change it in the snippet).
+EMBED_HEIGHT = 820
 #: Longest value shown in a notice; longer ones are cut with an ellipsis.
 SHOW_CHARS = 40
 #: Most lines in one notice.
@@ -303,6 +306,39 @@ def address_bar_script(fixes: list[tuple[str, list[str], list[str]]]) -> str:
     """
     payload = base64.b64encode(json.dumps(fixes).encode("utf-8")).decode("ascii")
     return _ADDRESS_BAR_JS % payload
+
+
+def embed_snippet(base: str, params: dict, *, title: str) -> str:
+    """Return an ``<iframe>`` showing this view in Streamlit's embed mode, for a course page.
+
+    Streamlit's ``?embed=true`` drops the app's toolbar and padding, so the view sits in a
+    learning-management system's page or a slide deck like a figure; the other keys of the
+    link set the view exactly as the share link does. Every value is escaped for an HTML
+    attribute (the parameters come from the address bar).
+
+    Parameters
+    ----------
+    base : str
+        The page's address without the query (``st.context.url``).
+    params : dict of str to str
+        The link's query parameters; Streamlit's own ``embed`` keys are replaced.
+    title : str
+        The frame's accessible title.
+
+    Examples
+    --------
+    >>> snippet = embed_snippet("http://host/quiz", {"k": "5", "t": 'a"<'}, title="Quiz")
+    >>> print(snippet.split(" width=")[0])
+    <iframe src="http://host/quiz?k=5&amp;t=a%22%3C&amp;embed=true" title="Quiz"
+    """
+    kept = {k: v for k, v in params.items() if k.lower() not in STREAMLIT_KEYS}
+    parts = urlsplit(base)
+    src = urlunsplit((*parts[:3], urlencode({**kept, "embed": "true"}), ""))
+    return (
+        f'<iframe src="{html.escape(src, quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'width="100%" height="{EMBED_HEIGHT}" style="border: 1px solid #d5dae5;" '
+        'allow="clipboard-write"></iframe>'
+    )
 
 
 def _dismiss() -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from knn_core.datasets import DATASETS
 from knn_core.metrics import METRICS
+from knn_ui import links
 
 # Option labels double as the values written into share links (Streamlit binds a selectbox to
 # the URL by its label), so they are short single words: the registry's labels.
@@ -302,6 +303,15 @@ def share_link() -> None:
     with st.sidebar.popover("Share this view", icon=":material/link:"):
         st.caption("Anyone who opens this link sees this page exactly as it is now.")
         st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.caption(
+            "To embed this view in a course page or a slide deck, paste this HTML (the view "
+            "opens without the app's menus):"
+        )
+        st.code(
+            links.embed_snippet(base, st.query_params.to_dict(), title="KNN Classroom"),
+            language="html",
+            wrap_lines=True,
+        )
 
 
 def playground_params() -> PlaygroundParams:
