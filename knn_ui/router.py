@@ -12,6 +12,8 @@ off and asks for a rerun, which Streamlit then sends through ``app.py``.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 
 import streamlit as st
@@ -20,15 +22,72 @@ from knn_ui import links
 
 # Each session's script runs in its own thread; app.py marks the run it is routing.
 _RUN = threading.local()
+_LOG = logging.getLogger(__name__)
 
 
 def run(pages: list) -> None:
-    """Route to the page in the URL (``st.navigation``), run it and check its link."""
+    """Route to the page in the URL (``st.navigation``), run it and check its link.
+
+    The safety net: an error nobody foresaw stops the page with a short message and a way
+    back (:func:`reset_settings`) instead of a traceback, and its details go to the server's
+    log. (``client.showErrorDetails = "none"`` in ``.streamlit/config.toml`` hides the details
+    of anything that still escapes, such as an error in a widget callback.)
+    """
     _RUN.routed = True
     try:
-        links.run(st.navigation(pages))
+        page = st.navigation(pages)
+        try:
+            links.run(page)
+        except Exception:  # noqa: BLE001 (anything at all: the student must never see a traceback)
+            _LOG.exception("The page %r stopped with an unexpected error", page.title)
+            page_failed()
     finally:
         _RUN.routed = False
+
+
+#: Link parameters that hold data rather than settings: a reset keeps them.
+DATA_PARAMS = frozenset({"edits"})
+#: What a page shows when it met an unexpected error (tests look for it).
+FAILED_HEADLINE = "Something went wrong on this page"
+
+
+def reset_settings() -> None:
+    """``on_click`` callback: forget this page's settings (link and widgets), keep the data.
+
+    Every setting in the link goes back to its default and the query point is re-centred;
+    uploaded data and hand edits (:data:`DATA_PARAMS`) stay. Widget keys double as link keys,
+    and Streamlit refuses to delete a link key bound to a widget (and would seed the widget
+    from the link again), so the binding's own removal is used, as :mod:`knn_ui.links` does.
+    """
+    for key in [*st.query_params, "qx", "qy"]:
+        if key in DATA_PARAMS:
+            continue
+        st.session_state.pop(key, None)
+        try:
+            from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+            params = get_script_run_ctx().session_state._state.query_params
+            params.remove_param(key)
+            params._initial_query_params.pop(key, None)
+        except Exception:  # noqa: BLE001 - Streamlit internals changed: the public way
+            with contextlib.suppress(Exception):
+                del st.query_params[key]
+
+
+def page_failed() -> None:
+    """Tell the student the page stopped, and offer :func:`reset_settings`."""
+    st.error(
+        f"**{FAILED_HEADLINE}**, and it stopped here. The details were written to the "
+        "server's log for the teacher. Resetting this page's settings (your data stays) "
+        "usually brings it back.",
+        icon=":material/error:",
+    )
+    st.button(
+        "Reset this page's settings",
+        key="safety_reset",
+        on_click=reset_settings,
+        icon=":material/restart_alt:",
+    )
 
 
 def ensure_routed() -> None:

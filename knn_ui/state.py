@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from knn_core.datasets import DATASETS
+from knn_core.geometry import QUERY_REACH, clamp_query, query_limits
 from knn_core.metrics import METRICS
 from knn_ui import links
 
@@ -184,13 +185,22 @@ def model_controls(n_samples: int) -> tuple[int, str, float, str]:
     return int(k), str(metric), float(p), str(weights)
 
 
+_QUERY_MOVED = "_query_moved"
+
+
 def query_controls(container, bounds) -> tuple[float, float]:
     """Draw the two number inputs of the query point; return its coordinates.
 
     A click on the plot sets the same session-state keys (see :func:`place_query`), so the
     inputs always show where the query is. A new query starts at the centre of ``bounds``.
+    A query far outside the data (typed in, or from a link such as ``?qx=1e308``) is moved
+    back within :func:`knn_core.geometry.query_limits`, the inputs show where it went, and a
+    note says why: its distances could otherwise not be computed or seen.
     """
     (x_lo, x_hi), (y_lo, y_hi) = bounds
+    moved = st.session_state.pop(_QUERY_MOVED, None)
+    if moved is not None:
+        st.session_state["qx"], st.session_state["qy"] = moved[0]
     st.session_state.setdefault("qx", round((x_lo + x_hi) / 2, 2))
     st.session_state.setdefault("qy", round((y_lo + y_hi) / 2, 2))
     left, right = container.columns(2)
@@ -202,7 +212,21 @@ def query_controls(container, bounds) -> tuple[float, float]:
         "Query x₂", step=0.1, format="%.2f", key="qy", bind="query-params",
         help=f"Type a value, or click on the plot. The plot shows {y_lo:.1f} to {y_hi:.1f}.",
     )  # fmt: skip
-    return float(qx), float(qy)
+    query, far = clamp_query((qx, qy), bounds)
+    if far and moved is None:  # show the moved query in the inputs (and the link)
+        st.session_state[_QUERY_MOVED] = (query, (float(qx), float(qy)))
+        st.rerun()
+    if moved is not None:
+        (x0, x1), (y0, y1) = query_limits(bounds)
+        (ax, ay), (bx, by) = moved[1], moved[0]
+        container.info(
+            f"The query ({ax:.6g}, {ay:.6g}) lay too far from the data: it was moved to "
+            f"({bx:.6g}, {by:.6g}). A query may lie up to {QUERY_REACH:g} plot widths beyond "
+            f"the plot (x₁ from {x0:.6g} to {x1:.6g}, x₂ from {y0:.6g} to {y1:.6g}); farther "
+            "out, its distances could not be computed or shown.",
+            icon=":material/open_in_full:",
+        )
+    return query
 
 
 def place_query(x: float, y: float) -> None:
@@ -243,7 +267,8 @@ PRESENTER_CSS = """
   .stApp h1 { font-size: 3.2rem; }
   .stApp [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
   .stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem; }
-  .stApp .knn-vote, .stApp .knn-nt { zoom: 1.3; }
+  .stApp .knn-vote, .stApp .knn-nt, .stApp .knn-pred { zoom: 1.3; }
+  .stApp .knn-pred-value { font-size: 2.5rem; }
 </style>
 """
 

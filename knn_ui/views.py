@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from knn_ui import figures
+from knn_ui.components import declare
 from knn_ui.neighbour_table import neighbour_table as draw_neighbour_table
 from knn_ui.vote_chart import vote_chart
 
@@ -22,25 +23,54 @@ def literal(text: str) -> str:
 
     Class names in explanations can come from a user's file; a backslash before every
     Markdown, HTML, LaTeX (``$``) and Streamlit directive (``:red[...]``, ``:material/...:``)
-    character keeps them from formatting anything.
+    character keeps them from formatting anything, and line breaks and tabs become spaces (a
+    new line could start a heading, a list or an indented code block).
 
     Examples
     --------
     >>> literal("**bold** :red[x] $y$")
     '\\*\\*bold\\*\\* \\:red\\[x\\] \\$y\\$'
     """
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    text = " ".join(str(text).split("\n")).replace("\r", " ").replace("\t", " ")
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def prediction_data(trace, names: Sequence[str], *, weighted: bool) -> dict:
+    """Build the JSON-safe dict :func:`prediction_box` sends to the browser.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from knn_core.models import KNNClassifier
+    >>> from knn_core.lessons.trace import trace_query
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.0]])
+    >>> trace = trace_query(KNNClassifier(3).fit(X, [0, 0, 1]), [0.0, 0.0])
+    >>> prediction_data(trace, ["**bold**", "b"], weighted=False)
+    {'label': 'Prediction', 'value': '**bold**', 'caption': '67% of the votes went to this \
+class.', 'tie': ''}
+    """
+    share = f"{trace.share:.0%}"
+    return {
+        "label": "Prediction",
+        "value": str(names[int(trace.winner_code)]),
+        "caption": f"{share} of the {'weight' if weighted else 'votes'} went to this class.",
+        "tie": f"⚖️ Tied vote. {trace.tie_explanation}" if trace.tied else "",
+    }
+
+
+def prediction_box(trace, names: Sequence[str], *, weighted: bool, key="prediction") -> None:
+    """Show the predicted class, the winner's share and a note when the vote tied.
+
+    A plain DOM element (``prediction.js``): the class name and the tie explanation, which
+    can come from a user's file, are set as text and never rendered as Markdown or HTML (as
+    ``st.metric``, ``st.warning`` and friends would).
+    """
+    declare("prediction")(key=key, data=prediction_data(trace, names, weighted=weighted))
 
 
 def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
-    """Show the prediction, a note when the vote tied, and the vote as a bar chart."""
-    winner = names[int(trace.winner_code)]
-    share = f"{trace.share:.0%}"
-    # st.metric shows the class name as plain text: a user's label is never read as Markdown.
-    st.metric("Prediction", winner, border=True)
-    st.caption(f"{share} of the {'weight' if weighted else 'votes'} went to this class.")
-    if trace.tied:
-        st.warning(f"Tied vote. {literal(trace.tie_explanation)}", icon="⚖️")
+    """Show the prediction (with a note when the vote tied) and the vote as a bar chart."""
+    prediction_box(trace, names, weighted=weighted)
     vote_chart(
         names, trace.tally, winner_code=int(trace.winner_code), weighted=weighted, key="vote_chart"
     )

@@ -52,6 +52,9 @@ MAX_BYTES = DEFAULT_MAX_BYTES
 MAX_ROWS = DEFAULT_MAX_ROWS
 #: Largest number of classes.
 MAX_CLASSES = DEFAULT_MAX_CLASSES
+#: File types the uploader takes: CSV, and the tab- or space-separated text tables that
+#: spreadsheets also export (the loader detects the delimiter).
+FILE_TYPES = ("csv", "tsv", "txt")
 #: Largest k on the own-data page: the hover table grows with k (100 x 100 cells x k).
 K_LIMIT = 100
 

@@ -25,15 +25,16 @@ upload_col, format_col = st.columns([3, 2], gap="medium")
 with upload_col:
     uploaded = st.file_uploader(
         "Upload a CSV file",
-        type="csv",
+        type=your_data.FILE_TYPES,
         key=f"own_upload_{session.get(your_data.UPLOAD_VERSION, 0)}",
         max_upload_size=MB,
-        help=f"A .csv file of at most {MB} MB and {your_data.MAX_ROWS:,} rows. It stays in this "
-        "browser session only; nothing is stored.",
+        help=f"A .csv, .tsv or .txt table of at most {MB} MB and {your_data.MAX_ROWS:,} rows. "
+        "It stays in this browser session only; nothing is stored.",
     )
     st.caption(
         f"Limits: at most {MB} MB, {your_data.MAX_ROWS:,} rows and {your_data.MAX_CLASSES} "
-        "classes. Comma, semicolon or tab between values; UTF-8 text (Excel: *CSV UTF-8*)."
+        "classes. Values separated by commas, semicolons, tabs, | or aligned spaces; decimal "
+        "commas are fine; UTF-8 text (Excel: *CSV UTF-8*)."
     )
 your_data.handle_upload(session, uploaded)
 with format_col:
@@ -96,6 +97,11 @@ if source is not None:
         container.selectbox(
             label, options, format_func=describe, key=key, on_change=your_data.columns_changed
         )
+    if source.table.notes:
+        # What the loader detected; the notes quote column names: plain text only.
+        st.caption("How the file was read:")
+        for note in source.table.notes:
+            st.text(note)
 
 data = session.get(your_data.DATA)
 if data is None:

@@ -178,3 +178,26 @@ def app_rows(at, *, key: str = "neighbours"):
             f"components {[e.proto.component_name for e in at.get('bidi_component')]}"
         )
     return rows_frame(json.loads(found[0].proto.json))
+
+
+def app_prediction(at, key: str = "prediction") -> str | None:
+    """Return the class the prediction box (``knn_ui.views.prediction_box``) shows, or None.
+
+    The box is a components v2 element; its JSON data holds the text the browser shows.
+    """
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == component_name("prediction") and e.proto.id.endswith("-" + key)
+    ]
+    return json.loads(found[0].proto.json)["value"] if found else None
+
+
+def app_tie_note(at, key: str = "prediction") -> str:
+    """Return the tie note of the prediction box ("" when the vote did not tie)."""
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == component_name("prediction") and e.proto.id.endswith("-" + key)
+    ]
+    return json.loads(found[0].proto.json)["tie"] if found else ""

@@ -23,7 +23,7 @@ from knn_core.edits import (
     decode_edits,
     encode_edits,
 )
-from tests.neighbour_rows import app_rows
+from tests.neighbour_rows import app_prediction, app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -94,7 +94,7 @@ def n_edits(at) -> int:
 
 
 def prediction(at) -> str:
-    return at.metric[0].value
+    return app_prediction(at)
 
 
 def neighbours(at):

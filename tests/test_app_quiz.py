@@ -11,7 +11,7 @@ from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
 from knn_core.lessons.quiz import quiz_query
 from knn_core.models import KNNClassifier
-from tests.neighbour_rows import app_rows
+from tests.neighbour_rows import app_prediction, app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
@@ -72,7 +72,7 @@ def test_renders_with_one_button_per_class_and_nothing_given_away(quiz):
     # Before the reveal: points and the query only; no regions, rings or prediction.
     names = trace_names(quiz)
     assert names == ["red", "blue", "query: which class?"]
-    assert not [m for m in quiz.metric if m.label == "Prediction"]
+    assert app_prediction(quiz) is None
     assert not quiz.dataframe
     with pytest.raises(LookupError, match="found 0"):
         app_rows(quiz)  # no neighbour table either
@@ -97,7 +97,7 @@ def test_right_then_wrong_answers_update_the_score(quiz):
     assert not quiz.exception
     assert quiz.success and f"KNN predicts {NAMES[answer]}" in quiz.success[0].value
     assert score(quiz) == "1 of 1"
-    assert next(m for m in quiz.metric if m.label == "Prediction").value == NAMES[answer]
+    assert app_prediction(quiz) == NAMES[answer]
     # After the reveal: regions, neighbour rings and the coloured query are drawn.
     names = trace_names(quiz)
     assert "decision regions" in names

@@ -16,7 +16,7 @@ from knn_core.csv_io import CSVError, load_csv
 from knn_core.leave_one_out import leave_one_out
 from knn_core.models import KNNClassifier
 from knn_ui import your_data
-from tests.neighbour_rows import app_rows
+from tests.neighbour_rows import app_prediction, app_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -61,7 +61,7 @@ def texts(at) -> list[str]:
 
 
 def prediction_text(at) -> str:
-    return at.metric[0].value
+    return app_prediction(at)
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def prediction_text(at) -> str:
 
 def test_empty_page_renders_states_the_limits_and_asks_for_a_file(page):
     assert page.title[0].value == "Your own data"
-    assert page.file_uploader[0].allowed_type == [".csv"]
+    assert page.file_uploader[0].allowed_type == [".csv", ".tsv", ".txt"]
     limits = " ".join(c.value for c in page.caption)
     assert "5 MB" in limits and "20,000 rows" in limits
     assert any("Upload a CSV file" in i.value for i in page.info)
@@ -372,3 +372,18 @@ def test_class_names_that_are_colour_names_keep_their_colour_and_shape(page):
     classes = page.dataframe[1].value
     markers = dict(zip(classes["class"], classes["marker"], strict=True))
     assert markers == {"blue": "■ squares", "red": "● circles"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tab_decimal_comma.tsv", "whitespace_aligned.txt", "excel_de_semicolon_decimal_comma.csv"],
+)
+def test_spreadsheet_exports_load_and_the_page_says_what_was_detected(page, name):
+    path = DATA / "exports" / name
+    upload(page, path)
+    assert not page.error
+    assert data_table(page)["points"] == "3"
+    notes = texts(page)
+    for note in load_csv(path.read_bytes()).notes:
+        assert note in notes
+    assert any(c.value == "How the file was read:" for c in page.caption)

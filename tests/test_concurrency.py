@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from knn_core.edits import Edit, data_tag, link_text
+from tests.neighbour_rows import app_prediction
 from tests.test_links import open_link
 
 SESSIONS = 20
@@ -52,7 +53,7 @@ def expected(i: int) -> str:
     """The prediction a single session shows for session ``i``'s final link."""
     at = open_link(final_link(i))
     assert not at.exception
-    return at.metric[0].value
+    return app_prediction(at)
 
 
 @pytest.mark.browser
