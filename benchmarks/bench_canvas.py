@@ -4,8 +4,7 @@ latency in headless Chromium, and the alternative of shipping plotly.js in the c
 
 Run from the repository root: ``python -m benchmarks.bench_canvas [--clicks 15 --moves 80]``.
 Uses tests/apps/canvas_demo.py with ``?big=1&regions=1``: 1000 points, a 160 x 160 heatmap,
-a 100 x 100 hover grid with k = 25 (the Playground's largest case); ``--query ''`` runs the
-small demo (40 points, 50 x 50 cells, k = 3).
+k = 25 (the Playground's largest case); ``--query ''`` runs the small demo (40 points, k = 3).
 """
 
 from __future__ import annotations
@@ -44,32 +43,27 @@ def median_ms(values) -> str:
 def bench_python(repeats: int = 20) -> None:
     import plotly.graph_objects as go
 
-    from knn_ui.canvas import _figure_json, hover_payload
+    from knn_ui.canvas import _figure_json, preview_payload
 
     rng = np.random.default_rng(0)
     X = rng.uniform(0, 10, (1000, 2))
     xs = np.linspace(0, 10, 160)
     fig = go.Figure(go.Heatmap(x=xs, y=xs, z=rng.random((160, 160)), showscale=False))
     fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers"))
-    neighbors = rng.integers(0, 1000, (100, 100, 25))
-    prediction = rng.integers(0, 2, (100, 100))
-    timings = {"figure -> JSON": [], "hover_payload": [], "frame": []}
+    codes = rng.integers(0, 2, 1000)
+    timings = {"figure -> JSON": [], "preview_payload": [], "frame": []}
     for _ in range(repeats):
         t0 = time.perf_counter()
         figure = _figure_json(fig)
         t1 = time.perf_counter()
-        hover = hover_payload(
-            x0=0.05, y0=0.05, dx=0.1, dy=0.1, nx=100, ny=100, neighbors=neighbors,
-            prediction=prediction, points=X, class_colors=["#f00", "#00f"],
-            class_names=["red", "blue"],
-        )  # fmt: skip
+        preview = preview_payload(X, codes, k=25, class_names=["red", "blue"])
         t2 = time.perf_counter()
         import json
 
-        frame = ('{"figure":' + figure + ',"hover":' + json.dumps(hover) + "}").encode()
+        frame = ('{"figure":' + figure + ',"preview":' + json.dumps(preview) + "}").encode()
         t3 = time.perf_counter()
         timings["figure -> JSON"].append((t1 - t0) * 1e3)
-        timings["hover_payload"].append((t2 - t1) * 1e3)
+        timings["preview_payload"].append((t2 - t1) * 1e3)
         timings["frame"].append((t3 - t2) * 1e3)
     print("Python side, Playground's largest case:")
     for name, values in timings.items():

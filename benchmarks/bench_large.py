@@ -3,8 +3,8 @@
 What a student waits for when they pick a large data set, computed exactly as the Playground
 computes it (``knn_ui.cache``): the data, the fitted model, the shaded decision regions (the
 neighbour grid of ``REGION_RESOLUTION`` cells a side, searched once at ``GRID_K_MAX``, then the
-vote at k = 15), the hover table (``HOVER_RESOLUTION`` cells a side) and the compact payload the
-browser receives. Side by side, alternating, in one process: scikit-learn's
+vote at k = 15) and the preview payload the browser receives (the points it searches
+exactly). Side by side, alternating, in one process: scikit-learn's
 ``KNeighborsClassifier(15)`` fit + predict on the same region grid.
 
 Target from the issue: the decision surface stays under half a second at 100,000 points.
@@ -26,8 +26,8 @@ from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
 from knn_core.models import KNNClassifier
 from knn_core.surface import grid_axes, neighbor_grid
-from knn_ui.cache import GRID_K_MAX, HOVER_RESOLUTION, REGION_RESOLUTION
-from knn_ui.canvas import lookup_payload
+from knn_ui.cache import GRID_K_MAX, REGION_RESOLUTION
+from knn_ui.canvas import preview_payload
 
 K = 15
 
@@ -39,11 +39,9 @@ def regions(X, y, bounds):
     return grid.surface(K).codes
 
 
-def hover(X, y, bounds):
-    """The hover table at k = 15 and the bytes the browser gets for it."""
-    fitted = KNNClassifier(GRID_K_MAX).fit(X, y)
-    lookup = neighbor_grid(fitted, bounds[0], bounds[1], HOVER_RESOLUTION, GRID_K_MAX).hover(K)
-    return len(json.dumps(lookup_payload(lookup, X, ["red", "blue"])))
+def preview(X, y, bounds):
+    """The preview payload at k = 15 and the bytes the browser gets for it."""
+    return len(json.dumps(preview_payload(X, y, k=K, class_names=["red", "blue"])))
 
 
 def sklearn_regions(X, y, bounds):
@@ -68,7 +66,7 @@ def run(n: int, reps: int) -> None:
         ours.append(ms)
         ms, labels = timed(sklearn_regions, X, y, bounds)
         ref.append(ms)
-        ms, payload_bytes = timed(hover, X, y, bounds)
+        ms, payload_bytes = timed(preview, X, y, bounds)
         hov.append(ms)
     agree = np.mean(codes == labels) * 100
     o, r = statistics.median(ours), statistics.median(ref)
@@ -82,7 +80,7 @@ def run(n: int, reps: int) -> None:
     print(f"  scikit-learn fit+predict, same grid         {r:8.1f} ms   ours/ref {o / r:.3f}x")
     print(f"  agreement with scikit-learn                 {agree:8.4f} %")
     print(
-        f"  hover table {HOVER_RESOLUTION}x{HOVER_RESOLUTION} (fit+grid+payload)      "
+        "  preview payload (points and model)          "
         f"{statistics.median(hov):8.1f} ms   {payload_bytes / 1e6:.2f} MB to the browser"
     )
 

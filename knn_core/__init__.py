@@ -31,7 +31,7 @@ from knn_core.lessons.trace import QueryTrace, trace_query
 from knn_core.lessons.tutorial import KNN, gen_data, knn
 from knn_core.models import KNNClassifier, KNNRegressor, VoteResult
 from knn_core.neighbors import TIE_RULE
-from knn_core.surface import decision_surface, hover_lookup, neighbor_grid
+from knn_core.surface import decision_surface, neighbor_grid
 
 __all__ = [
     "DATASETS",
@@ -55,7 +55,6 @@ __all__ = [
     "distance_ratio_curve",
     "encode_edits",
     "gen_data",
-    "hover_lookup",
     "inspect_csv",
     "knn",
     "load_csv",

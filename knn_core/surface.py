@@ -3,8 +3,8 @@
 Everything here asks the fitted model's own engine for neighbours and votes
 (:meth:`KNNClassifier.vote <knn_core.models.KNNClassifier.vote>`,
 :meth:`~knn_core.models.KNNClassifier.kneighbors` and the vote helpers of
-:mod:`knn_core.neighbors`), so a shaded region, a hover preview and a prediction can never
-disagree about ties.
+:mod:`knn_core.neighbors`), so a shaded region and a prediction can never disagree about
+ties.
 
 Grid convention
 ---------------
@@ -15,19 +15,16 @@ Arrays over the grid have shape ``(ny, nx)``: entry ``[i, j]`` belongs to the po
 ``Heatmap(x=xs, y=ys, z=...)`` and ``np.meshgrid(xs, ys)`` use). Flattened, cell ``(i, j)`` is
 query ``i * nx + j``.
 
-Three entry points:
+Two entry points:
 
 * :func:`decision_surface` - the predicted label (and the winning share) of every cell.
 * :func:`neighbor_grid` - a :class:`NeighborGrid` that keeps the ``k_max`` nearest neighbours of
   every cell, so that moving a k slider (or switching the vote weights) only re-counts votes.
-* :func:`hover_lookup` - the neighbour indices and the predicted class of every cell, the table a
-  browser looks the hover preview up in.
 """
 
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -38,11 +35,9 @@ from knn_core.neighbors import neighbor_weights, resolve_vote, tally
 
 __all__ = [
     "GridVote",
-    "HoverLookup",
     "NeighborGrid",
     "decision_surface",
     "grid_axes",
-    "hover_lookup",
     "neighbor_grid",
 ]
 
@@ -477,68 +472,6 @@ class GridVote(NamedTuple):
     tied: np.ndarray
 
 
-@dataclass(frozen=True, eq=False)
-class HoverLookup:
-    """The hover table: the k neighbours and the predicted class of every grid cell.
-
-    A browser maps the pointer at ``(x, y)`` to the nearest cell centre (see :meth:`cell`) and
-    draws ``neighbors[i, j]`` and ``prediction[i, j]``: it computes no distance and counts no
-    vote.
-
-    Attributes
-    ----------
-    xs : ndarray of shape (nx,)
-        x of the cell centres.
-    ys : ndarray of shape (ny,)
-        y of the cell centres.
-    neighbors : ndarray of shape (ny, nx, k)
-        Training indices of the k nearest neighbours of each cell centre, nearest first
-        (equal distances: lower index first). int32, or int64 past 2**31 - 1 training rows.
-    prediction : ndarray of shape (ny, nx)
-        The predicted class *code* of each cell, an index into ``classes`` (small integers,
-        cheap to send to a browser and to map to colours).
-    classes : ndarray of shape (n_classes,)
-        The model's ``classes_``.
-    k : int
-        Number of neighbours per cell.
-    """
-
-    xs: np.ndarray
-    ys: np.ndarray
-    neighbors: np.ndarray
-    prediction: np.ndarray
-    classes: np.ndarray
-    k: int
-
-    @property
-    def labels(self):
-        """``(ny, nx)`` predicted labels, ``classes[prediction]``."""
-        return self.classes[self.prediction]
-
-    def cell(self, x, y):
-        """Return the grid cell ``(i, j)`` nearest to the point ``(x, y)`` (clipped to the grid).
-
-        This is the lookup rule a browser should copy:
-        ``j = clip(round((x - xs[0]) / dx), 0, nx - 1)`` with ``dx = xs[1] - xs[0]``, and the
-        same for ``i`` along y.
-
-        Parameters
-        ----------
-        x, y : float
-            A point in data coordinates.
-
-        Returns
-        -------
-        i, j : int
-            Row (along y) and column (along x) of the nearest cell centre.
-        """
-        dx = self.xs[1] - self.xs[0]
-        dy = self.ys[1] - self.ys[0]
-        j = int(np.clip(np.rint((x - self.xs[0]) / dx), 0, len(self.xs) - 1))
-        i = int(np.clip(np.rint((y - self.ys[0]) / dy), 0, len(self.ys) - 1))
-        return i, j
-
-
 class NeighborGrid:
     """The ``k_max`` nearest neighbours of every cell of a grid, searched once.
 
@@ -576,7 +509,7 @@ class NeighborGrid:
     [0, 0, 0, 1, 1]
     >>> grid.surface(3).codes[0].tolist()
     [0, 0, 0, 1, 1]
-    >>> grid.hover(2).neighbors[0, 2].tolist()  # x = 2 is equally far from points 1 and 2
+    >>> grid.ind[2, :2].tolist()  # x = 2 is equally far from points 1 and 2
     [1, 2]
     """
 
@@ -659,26 +592,6 @@ class NeighborGrid:
         """
         return self.classes[self.surface(k, weights=weights).codes]
 
-    def hover(self, k, *, weights=None):
-        """Return the hover table at ``k``: neighbour indices and predicted code of every cell.
-
-        Parameters
-        ----------
-        k : int
-            Number of neighbours per cell, ``1 <= k <= k_max``.
-        weights : {"uniform", "distance"}, optional
-            Vote weighting of the prediction; by default the model's.
-
-        Returns
-        -------
-        HoverLookup
-        """
-        k = self._check_k(k)
-        ny, nx = self.shape
-        neighbors = np.ascontiguousarray(self.ind[:, :k]).reshape(ny, nx, k)
-        prediction = self.surface(k, weights=weights).codes
-        return HoverLookup(self.xs, self.ys, neighbors, prediction, self.classes, k)
-
 
 def neighbor_grid(model, x_range, y_range, resolution=200, k_max=None):
     """Search the ``k_max`` nearest neighbours of every cell of a grid, once.
@@ -725,39 +638,3 @@ def neighbor_grid(model, x_range, y_range, resolution=200, k_max=None):
     code_dtype = np.min_scalar_type(max(len(model.classes_) - 1, 0))
     codes = np.asarray(model._y_codes).astype(code_dtype)[ind]
     return NeighborGrid(xs, ys, dist, ind, codes, model.classes_, model.weights, k_max)
-
-
-def hover_lookup(model, x_range, y_range, resolution=100):
-    """Return the hover table of a fitted model: every cell's neighbours and predicted code.
-
-    One vectorised neighbour search over the grid at the model's ``n_neighbors`` (through
-    :func:`neighbor_grid`), then the model's vote.
-
-    Parameters
-    ----------
-    model : KNNClassifier
-        A classifier fitted on 2 features.
-    x_range, y_range : pair of float
-        ``(low, high)`` of each axis, ``low < high``; both ends are cell centres.
-    resolution : int or pair of int, default=100
-        Cells per axis, or ``(nx, ny)``.
-
-    Returns
-    -------
-    HoverLookup
-        ``xs, ys, neighbors (ny, nx, k), prediction (ny, nx)`` (class codes), ``classes``, ``k``.
-
-    Examples
-    --------
-    >>> from knn_core.models import KNNClassifier
-    >>> model = KNNClassifier(1).fit([[0, 0], [4, 0]], ["red", "blue"])
-    >>> lookup = hover_lookup(model, (0, 4), (0, 1), (5, 2))
-    >>> lookup.neighbors.shape, lookup.prediction[0].tolist()
-    ((2, 5, 1), [1, 1, 1, 0, 0])
-    >>> lookup.labels[0].tolist()
-    ['red', 'red', 'red', 'blue', 'blue']
-    >>> lookup.cell(3.2, 0.9)
-    (1, 3)
-    """
-    grid = neighbor_grid(model, x_range, y_range, resolution, k_max=model.n_neighbors)
-    return grid.hover(grid.k_max)

@@ -17,12 +17,9 @@ from knn_core.surface import neighbor_grid
 
 #: Grid of the shaded decision regions (cells per side).
 REGION_RESOLUTION = 120
-#: Grid of the hover preview lookup (cells per side).
-HOVER_RESOLUTION = 100
 #: The neighbour grid keeps this many neighbours per cell, so k up to it only re-votes.
 GRID_K_MAX = 50
-#: Most neighbours one grid keeps in all (cells x k_max): about 24 MB of distances and indices,
-#: and a hover table a browser receives in a second.
+#: Most neighbours one grid keeps in all (cells x k_max): about 24 MB of distances and indices.
 GRID_ENTRIES = 2_000_000
 
 
@@ -30,8 +27,7 @@ def grid_resolution(resolution: int, k_max: int) -> int:
     """Return ``resolution``, coarsened when ``k_max`` is so large the grid would be too big.
 
     With ``k_max`` up to 138 nothing changes at 120 cells a side; at k = 1,000 a grid has
-    44 cells a side: the regions of so large a k are smooth, and the hover preview still shows
-    every neighbour of the cell under the pointer.
+    44 cells a side: the regions of so large a k are smooth.
     """
     return max(10, min(int(resolution), int((GRID_ENTRIES / max(k_max, 1)) ** 0.5)))
 

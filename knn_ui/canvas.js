@@ -1,11 +1,11 @@
 // Browser half of knn_ui.canvas.knn_canvas (a st.components.v2 component).
 //
-// It draws a Plotly figure built in Python, reports a click anywhere on the plot area as data
-// coordinates (setTriggerValue("click", {x, y})), and draws a hover preview of the neighbours
-// of the grid cell under the pointer without a round trip to Python. It only draws and looks
-// up: the neighbour table and the predicted class of every cell come from Python.
+// It draws a Plotly figure built in Python, reports a click (or a lifted finger) anywhere on
+// the plot area as data coordinates (setTriggerValue("click", {x, y})), and previews the
+// neighbours and the vote of the spot under the pointer (or finger) without a round trip to
+// Python, by an exact search over the training points that follows knn_core's rules.
 //
-// Data arrives as the bytes of a UTF-8 JSON text (figure, hover table, plotly.js URL...).
+// Data arrives as the bytes of a UTF-8 JSON text (figure, preview points, plotly.js URL...).
 // Text added to the page is set with textContent, never parsed as markup.
 
 const INSTANCES = new WeakMap(); // parentElement -> Canvas
@@ -67,23 +67,241 @@ function figureKey(fig, height) {
   return JSON.stringify([fig.data || [], layout, height]);
 }
 
-function decodeHover(h) {
-  if (!h) return null;
-  return {
-    x0: h.x0,
-    y0: h.y0,
-    dx: h.dx,
-    dy: h.dy,
-    nx: h.nx,
-    ny: h.ny,
-    k: h.k,
-    neighbors: decodeArray(h.neighbors),
-    prediction: decodeArray(h.prediction),
-    points: decodeArray(h.points),
-    colors: h.class_colors,
-    names: h.class_names,
-    query: h.query,
-  };
+// ---------------------------------------------------------------------------------------------
+// The exact neighbour search behind the preview. It follows knn_core's rules to the last bit:
+// distances computed as scipy computes them (query minus point, per coordinate, summed in
+// coordinate order; sqrt for Euclidean, pow(sum, 1 / p) for Minkowski, and p = 1, 2, inf use
+// the Manhattan, Euclidean and Chebyshev formulas as knn_core does), neighbours ordered by
+// (distance, training index), weights 1 / d unless the query sits exactly on training points
+// (then only those vote, with weight 1), the tally summed in neighbour order, and the winner
+// the first class within 1e-12 (relative) of the top score (knn_core.neighbors.resolve_vote).
+// tests/test_preview_browser.py compares it with knn_core at thousands of spots.
+//
+// The points are bucketed in a grid of about two points per cell; a query visits rings of
+// cells outward from its own and stops when no unvisited cell can hold a point as close as
+// the k-th found: every Minkowski distance (p >= 1) is at least the largest coordinate gap.
+class Neighbours {
+  constructor(spec) {
+    const xy = decodeArray(spec.points);
+    const n = xy.length / 2;
+    this.n = n;
+    this.xs = new Float64Array(n);
+    this.ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.xs[i] = xy[2 * i];
+      this.ys[i] = xy[2 * i + 1];
+    }
+    this.codes = decodeArray(spec.codes);
+    this.nClasses = spec.class_names.length;
+    this.k = Math.min(spec.k, n);
+    this.weights = spec.weights;
+    const p = spec.metric === "euclidean" ? 2 : spec.metric === "manhattan" ? 1 : spec.p;
+    this.kind =
+      spec.metric === "chebyshev" || p === null || p === Infinity
+        ? "chebyshev"
+        : p === 2
+          ? "euclidean"
+          : p === 1
+            ? "manhattan"
+            : "minkowski";
+    this.p = p;
+    this.invP = 1 / p;
+    this.buildGrid();
+  }
+
+  buildGrid() {
+    const { n, xs, ys } = this;
+    let x0 = Infinity;
+    let x1 = -Infinity;
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (xs[i] < x0) x0 = xs[i];
+      if (xs[i] > x1) x1 = xs[i];
+      if (ys[i] < y0) y0 = ys[i];
+      if (ys[i] > y1) y1 = ys[i];
+    }
+    const w = x1 - x0;
+    const h = y1 - y0;
+    const cells = Math.max(1, n / 2);
+    let nx;
+    let ny;
+    if (w > 0 && h > 0) {
+      nx = Math.round(Math.sqrt((cells * w) / h));
+      ny = Math.round(Math.sqrt((cells * h) / w));
+    } else {
+      nx = w > 0 ? Math.round(cells) : 1;
+      ny = h > 0 ? Math.round(cells) : 1;
+    }
+    nx = Math.min(1024, Math.max(1, nx));
+    ny = Math.min(1024, Math.max(1, ny));
+    this.gx0 = x0;
+    this.gy0 = y0;
+    this.cw = w > 0 ? w / nx : 1;
+    this.ch = h > 0 ? h / ny : 1;
+    this.nx = nx;
+    this.ny = ny;
+    const cellOf = new Int32Array(n);
+    const start = new Int32Array(nx * ny + 1);
+    for (let i = 0; i < n; i++) {
+      const c = this.cellY(ys[i]) * nx + this.cellX(xs[i]);
+      cellOf[i] = c;
+      start[c + 1] += 1;
+    }
+    for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
+    const fill = start.slice(0, nx * ny);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[fill[cellOf[i]]++] = i; // ascending index in each cell
+    this.start = start;
+    this.order = order;
+  }
+
+  cellX(x) {
+    return Math.min(this.nx - 1, Math.max(0, Math.floor((x - this.gx0) / this.cw)));
+  }
+
+  cellY(y) {
+    return Math.min(this.ny - 1, Math.max(0, Math.floor((y - this.gy0) / this.ch)));
+  }
+
+  distance(qx, qy, i) {
+    const a = qx - this.xs[i];
+    const b = qy - this.ys[i];
+    switch (this.kind) {
+      case "euclidean":
+        return Math.sqrt(a * a + b * b);
+      case "manhattan":
+        return Math.abs(a) + Math.abs(b);
+      case "chebyshev":
+        return Math.max(Math.abs(a), Math.abs(b));
+      default:
+        return Math.pow(Math.pow(Math.abs(a), this.p) + Math.pow(Math.abs(b), this.p), this.invP);
+    }
+  }
+
+  // The k nearest training points of (qx, qy), nearest first, and their vote.
+  query(qx, qy) {
+    const k = this.k;
+    // A max-heap of the k best (distance, index) pairs found so far.
+    const hd = new Float64Array(k);
+    const hi = new Int32Array(k);
+    let size = 0;
+    const worse = (d1, i1, d2, i2) => d1 > d2 || (d1 === d2 && i1 > i2);
+    const push = (d, i) => {
+      if (size < k) {
+        let c = size++;
+        while (c > 0) {
+          const parent = (c - 1) >> 1;
+          if (!worse(d, i, hd[parent], hi[parent])) break;
+          hd[c] = hd[parent];
+          hi[c] = hi[parent];
+          c = parent;
+        }
+        hd[c] = d;
+        hi[c] = i;
+        return;
+      }
+      if (!worse(hd[0], hi[0], d, i)) return;
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= k) break;
+        let m = l;
+        if (l + 1 < k && worse(hd[l + 1], hi[l + 1], hd[l], hi[l])) m = l + 1;
+        if (!worse(hd[m], hi[m], d, i)) break;
+        hd[c] = hd[m];
+        hi[c] = hi[m];
+        c = m;
+      }
+      hd[c] = d;
+      hi[c] = i;
+    };
+    const { nx, ny, start, order, gx0, gy0, cw, ch } = this;
+    const qi = Math.floor((qx - gx0) / cw);
+    const qj = Math.floor((qy - gy0) / ch);
+    const visit = (ci, cj) => {
+      const c = cj * nx + ci;
+      for (let s = start[c]; s < start[c + 1]; s++) {
+        const i = order[s];
+        push(this.distance(qx, qy, i), i);
+      }
+    };
+    // Cell edges are computed in floating point: stop only with a margin to spare.
+    const margin = 1e-7 * (cw + ch);
+    let r = Math.max(0, -qi, qi - (nx - 1), -qj, qj - (ny - 1));
+    for (;; r++) {
+      const jLo = Math.max(0, qj - r);
+      const jHi = Math.min(ny - 1, qj + r);
+      const iLo = Math.max(0, qi - r);
+      const iHi = Math.min(nx - 1, qi + r);
+      for (let j = jLo; j <= jHi; j++) {
+        if (j === qj - r || j === qj + r) {
+          for (let i = iLo; i <= iHi; i++) visit(i, j);
+        } else {
+          if (qi - r >= 0 && qi - r < nx) visit(qi - r, j);
+          if (r > 0 && qi + r >= 0 && qi + r < nx) visit(qi + r, j);
+        }
+      }
+      if (qi - r <= 0 && qi + r >= nx - 1 && qj - r <= 0 && qj + r >= ny - 1) break;
+      if (size === k) {
+        const gap = Math.min(
+          qx - (gx0 + (qi - r) * cw),
+          gx0 + (qi + r + 1) * cw - qx,
+          qy - (gy0 + (qj - r) * ch),
+          gy0 + (qj + r + 1) * ch - qy,
+        );
+        if (gap - margin > hd[0]) break;
+      }
+    }
+    // Nearest first: pop the heap from the back.
+    const dist = new Float64Array(k);
+    const ind = new Int32Array(k);
+    for (let t = k - 1; t >= 0; t--) {
+      dist[t] = hd[0];
+      ind[t] = hi[0];
+      size -= 1;
+      const d = hd[size];
+      const i = hi[size];
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= size) break;
+        let m = l;
+        if (l + 1 < size && worse(hd[l + 1], hi[l + 1], hd[l], hi[l])) m = l + 1;
+        if (!worse(hd[m], hi[m], d, i)) break;
+        hd[c] = hd[m];
+        hi[c] = hi[m];
+        c = m;
+      }
+      hd[c] = d;
+      hi[c] = i;
+    }
+    return this.vote(dist, ind);
+  }
+
+  vote(dist, ind) {
+    const k = dist.length;
+    const w = new Float64Array(k);
+    const onPoint = this.weights === "distance" && dist[0] === 0;
+    for (let t = 0; t < k; t++) {
+      if (this.weights !== "distance") w[t] = 1;
+      else if (onPoint) w[t] = dist[t] === 0 ? 1 : 0;
+      else w[t] = 1 / dist[t];
+    }
+    const scores = new Float64Array(this.nClasses);
+    for (let t = 0; t < k; t++) scores[this.codes[ind[t]]] += w[t];
+    let top = -Infinity;
+    for (let c = 0; c < scores.length; c++) if (scores[c] > top) top = scores[c];
+    let winner = -1;
+    let atTop = 0;
+    for (let c = 0; c < scores.length; c++) {
+      if (top - scores[c] <= 1e-12 * Math.abs(top)) {
+        atTop += 1;
+        if (winner < 0) winner = c;
+      }
+    }
+    return { dist, ind, weights: w, scores, winner, tied: atTop > 1 };
+  }
 }
 
 function starPath(r) {
@@ -115,11 +333,13 @@ class Canvas {
     this.label.setAttribute("aria-hidden", "true");
     this.root.append(this.gd, this.label, this.status);
     parent.appendChild(this.root);
+    this.root.knnCanvas = this; // the browser tests compare the preview's search with knn_core
 
     this.latest = null; // newest decoded meta, waiting to be drawn
     this.lastBytes = null;
-    this.hover = null;
-    this.hoverId = "";
+    this.model = null; // Neighbours over the points of the preview
+    this.modelId = "";
+    this.spec = null; // the preview's payload: names, colours, k, where the query is
     this.figureKey = ""; // figureKey() of the figure drawn
     this.drawn = false;
     this.drawing = null; // promise of the render in progress
@@ -133,16 +353,41 @@ class Canvas {
     this.onMove = (e) => this.handleMove(e);
     this.onLeave = (e) => {
       // A press puts Plotly's full-page "dragcover" under the pointer until the release;
-      // that is not leaving the plot (the preview is redrawn after the click's rerun).
+      // that is not leaving the plot. A lifted finger leaves too: its preview stays until the
+      // committed result replaces it.
       const to = e.relatedTarget;
       if (to && to.classList && to.classList.contains("dragcover")) return;
+      if (e.pointerType === "touch" && this.touchCommit) return;
       this.pointer = null;
       this.clearPreview();
     };
     this.onClick = (e) => this.handleClick(e);
-    this.gd.addEventListener("pointermove", this.onMove);
-    this.gd.addEventListener("pointerleave", this.onLeave);
-    this.gd.addEventListener("click", this.onClick);
+    // Touch: a finger on the plot previews (touch-action: none in canvas.css keeps the
+    // browser from scrolling instead), dragging moves the preview, lifting commits the spot.
+    this.onDown = (e) => {
+      if (e.pointerType !== "touch" || !e.isPrimary) return;
+      this.touchCommit = null;
+      this.handleMove(e);
+    };
+    this.onUp = (e) => {
+      if (e.pointerType !== "touch" || !e.isPrimary) return;
+      this.touchCommit = performance.now();
+      this.commit(e.clientX, e.clientY);
+    };
+    this.onCancel = (e) => {
+      if (e.pointerType !== "touch") return;
+      this.pointer = null;
+      this.clearPreview();
+    };
+    this.listeners = {
+      pointermove: this.onMove,
+      pointerleave: this.onLeave,
+      pointerdown: this.onDown,
+      pointerup: this.onUp,
+      pointercancel: this.onCancel,
+      click: this.onClick,
+    };
+    for (const [name, fn] of Object.entries(this.listeners)) this.gd.addEventListener(name, fn);
     this.width = 0;
     this.resizer = new ResizeObserver(() => {
       const w = this.root.clientWidth;
@@ -156,9 +401,7 @@ class Canvas {
 
   destroy() {
     this.resizer.disconnect();
-    this.gd.removeEventListener("pointermove", this.onMove);
-    this.gd.removeEventListener("pointerleave", this.onLeave);
-    this.gd.removeEventListener("click", this.onClick);
+    for (const [name, fn] of Object.entries(this.listeners)) this.gd.removeEventListener(name, fn);
     if (this.drawn && G.Plotly) G.Plotly.purge(this.gd);
     this.root.remove();
   }
@@ -227,14 +470,16 @@ class Canvas {
       modeBarButtons: [["toImage"]],
       toImageButtonOptions: { filename: meta.filename || "knn-plot", scale: 2 },
     };
-    // The hover table only changes with k or the data: decode it again only then.
-    const hoverId = meta.hover ? meta.hover.neighbors.data + meta.hover.prediction.data : "";
-    if (hoverId !== this.hoverId || !meta.hover) {
-      this.hover = decodeHover(meta.hover);
-      this.hoverId = hoverId;
-    } else {
-      this.hover.query = meta.hover.query;
+    // The search index only changes with the points, k, the metric or the weights.
+    const spec = meta.preview;
+    if (!spec) {
+      this.model = null;
+      this.modelId = "";
+    } else if (spec.id !== this.modelId) {
+      this.model = new Neighbours(spec);
+      this.modelId = spec.id;
     }
+    this.spec = spec;
     this.hint = meta.hint || "click to place the query here";
     this.showStatus("");
     this.previewOn = false;
@@ -264,7 +509,13 @@ class Canvas {
     this.root.dataset.renders = String(this.renders);
     this.root.dataset.renderMs = (performance.now() - t0).toFixed(1);
     this.root.dataset.renderedAt = performance.now().toFixed(1);
-    if (this.pointer) this.preview(this.pointer.clientX, this.pointer.clientY, null);
+    // The committed result replaces the preview: it is drawn again only once the pointer
+    // has moved away from the spot it committed (or the figure changed under a still pointer).
+    const here = this.pointer;
+    const done = this.committed;
+    if (here && !(done && done.clientX === here.clientX && done.clientY === here.clientY)) {
+      this.preview(here.clientX, here.clientY, null);
+    }
   }
 
   plotXY(clientX, clientY) {
@@ -288,44 +539,80 @@ class Canvas {
       return;
     }
     this.pointer = { clientX: e.clientX, clientY: e.clientY };
+    const done = this.committed;
+    if (done) {
+      // The browser repeats a move under a still pointer when the page changes: that is not
+      // a reason to draw the preview over the committed result again.
+      if (done.clientX === e.clientX && done.clientY === e.clientY) return;
+      this.committed = null;
+    }
     // While a new figure is being drawn, only remember the pointer: the render redraws the
     // preview at the newest position when it is done.
     if (!this.drawing) this.preview(e.clientX, e.clientY, e.timeStamp);
   }
 
   handleClick(e) {
-    if (!this.drawn || !this.setTriggerValue) return;
     if (e.target.closest && e.target.closest(".modebar, .legend")) return;
-    const p = this.plotXY(e.clientX, e.clientY);
+    // A lifted finger has already committed its spot; the click that follows is the same tap.
+    if (this.touchCommit && performance.now() - this.touchCommit < 800) return;
+    // Chromium reports a click in whole pixels and pointer moves in fractions of one: commit
+    // the spot the preview was computed for, so the click says exactly what the preview said.
+    const at = this.pointer;
+    if (at && Math.abs(at.clientX - e.clientX) < 1 && Math.abs(at.clientY - e.clientY) < 1) {
+      this.commit(at.clientX, at.clientY);
+    } else {
+      this.commit(e.clientX, e.clientY);
+    }
+  }
+
+  commit(clientX, clientY) {
+    if (!this.drawn || !this.setTriggerValue) return;
+    const p = this.plotXY(clientX, clientY);
     if (!p || !Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
-    // A tap reaches us twice (Plotly's synthetic click and the browser's own): send it once.
+    // A tap can reach us twice (Plotly's synthetic click and the browser's own): send it once.
     const now = performance.now();
     const last = this.lastClick;
-    if (last && now - last.t < 400 && last.cx === e.clientX && last.cy === e.clientY) return;
-    this.lastClick = { t: now, cx: e.clientX, cy: e.clientY };
+    if (last && now - last.t < 400 && last.cx === clientX && last.cy === clientY) return;
+    this.lastClick = { t: now, cx: clientX, cy: clientY };
+    this.committed = { clientX, clientY };
     this.root.dataset.lastClick = `${p.x},${p.y}`;
     this.root.dataset.clicks = String(Number(this.root.dataset.clicks || 0) + 1);
     this.setTriggerValue("click", { x: p.x, y: p.y });
   }
 
+  // The preview's words: "blue: 2 of 3 votes", "blue: 64% of the weighted vote"; a tie says so.
+  verdict(result) {
+    const spec = this.spec;
+    const name = spec.class_names[result.winner];
+    const top = result.scores[result.winner];
+    let text;
+    if (spec.weights === "distance") {
+      let total = 0;
+      for (const s of result.scores) total += s;
+      text = `${name}: ${Math.round((100 * top) / total)}% of the weighted vote`;
+    } else {
+      text = `${name}: ${top} of ${result.ind.length} vote${result.ind.length === 1 ? "" : "s"}`;
+    }
+    return result.tied ? `${text} (a tie, broken by class order)` : text;
+  }
+
   preview(clientX, clientY, eventTime) {
-    const h = this.hover;
-    const p = h ? this.plotXY(clientX, clientY) : null;
+    const model = this.model;
+    const p = model ? this.plotXY(clientX, clientY) : null;
     if (!p) return this.clearPreview();
-    const j = Math.round((p.x - h.x0) / h.dx);
-    const i = Math.round((p.y - h.y0) / h.dy);
-    // Outside the grid (an axis range wider than the grid) there is nothing to look up.
-    if (!(j >= 0 && j < h.nx && i >= 0 && i < h.ny)) return this.clearPreview();
-    const cell = i * h.nx + j;
-    const code = h.prediction[cell];
-    const color = h.colors[code % h.colors.length];
-    const name = h.names[code % h.names.length];
+    const t0 = performance.now();
+    const result = model.query(p.x, p.y);
+    const searchMs = performance.now() - t0;
+    const spec = this.spec;
+    const code = result.winner;
+    const color = spec.class_colors[code % spec.class_colors.length];
+    const name = spec.class_names[code % spec.class_names.length];
     const shapes = this.baseShapes.slice();
     let spokes = "";
-    const nb = h.neighbors.subarray(cell * h.k, cell * h.k + h.k);
+    const nb = result.ind;
     for (let r = 0; r < nb.length; r++) {
-      const nxp = h.points[2 * nb[r]];
-      const nyp = h.points[2 * nb[r] + 1];
+      const nxp = model.xs[nb[r]];
+      const nyp = model.ys[nb[r]];
       spokes += `M${p.x},${p.y}L${nxp},${nyp}`;
       shapes.push({
         type: "circle",
@@ -353,9 +640,8 @@ class Canvas {
       layer: "above",
       name: "knn-preview-spokes",
     });
-    const nearQuery =
-      h.query && this.nearQuery(h.query[0], h.query[1], p.px, p.py, 2 * STAR_PX);
-    if (!nearQuery) {
+    const q = spec.query;
+    if (!(q && this.nearQuery(q[0], q[1], p.px, p.py, 2 * STAR_PX))) {
       shapes.push({
         type: "path",
         xref: "x",
@@ -379,12 +665,14 @@ class Canvas {
     // recalculates), hence the label is a plain element moved with a transform.
     const drawn = G.Plotly.relayout(this.gd, { shapes });
     this.showLabel(name, color, p.px, p.py);
-    this.showStatus(`Preview: ${name} (${this.hint})`);
+    this.showStatus(`Preview: ${this.verdict(result)} (${this.hint})`);
     this.previews += 1;
     const ds = this.root.dataset;
     ds.previews = String(this.previews);
-    ds.previewCell = `${i},${j}`;
+    ds.previewAt = `${p.x},${p.y}`;
+    ds.previewNeighbours = Array.from(nb).join(",");
     ds.previewClass = String(code);
+    ds.searchMs = searchMs.toFixed(3);
     if (eventTime != null) {
       drawn.then(() => {
         ds.previewMs = (performance.now() - eventTime).toFixed(2);
@@ -414,7 +702,7 @@ class Canvas {
     G.Plotly.relayout(this.gd, { shapes: this.baseShapes });
     this.label.hidden = true;
     this.showStatus("");
-    this.root.dataset.previewCell = "";
+    this.root.dataset.previewAt = "";
   }
 }
 

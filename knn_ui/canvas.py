@@ -2,11 +2,14 @@
 
 :func:`knn_canvas` draws a Plotly figure built in Python with ``st.components.v2.component``
 (inline JavaScript, no build step). A click anywhere on the plot area comes back to Python as
-exact data coordinates; moving the pointer draws a preview of the neighbours of the spot under
-it in the browser, with no round trip to Python. The browser only looks up: the neighbour
-table of a grid of cells and the predicted class of each cell come from
-:func:`hover_payload`, computed by ``knn_core``. The JavaScript and CSS live next to this file
-(``canvas.js``, ``canvas.css``), declared by :mod:`knn_ui.components`.
+exact data coordinates; moving the pointer (or a finger: lifting it places the query) draws a
+preview of the neighbours and the vote of the spot under it in the browser, with no round trip
+to Python. The preview is exact: the browser searches the training points of
+:func:`preview_payload` by ``knn_core``'s rules (the same float arithmetic as scipy, equal
+distances in training order, the same weights and tie rule), and
+``tests/test_preview_browser.py`` checks it against ``knn_core`` at thousands of spots. The
+JavaScript and CSS live next to this file (``canvas.js``, ``canvas.css``), declared by
+:mod:`knn_ui.components`.
 
 How plotly.js gets to the browser
 ---------------------------------
@@ -25,10 +28,10 @@ the whole script run, the 4.8 MB websocket message and an uncached compile on th
 thread.
 
 Measured with ``benchmarks/bench_canvas.py`` (2-core machine, headless Chromium, the
-Playground's largest case: 1000 points, a 160 x 160 heatmap, a 100 x 100 hover grid, k = 25):
-building the data takes about 6 ms in Python; each rerun sends about 1.1 MB (figure 0.38 MB,
-hover table 0.7 MB) and the first load draws in about 4 s, of which executing plotly.js takes
-about 1 s of the browser's main thread.
+Playground's largest case before the exact preview: 1000 points, a 160 x 160 heatmap, a
+100 x 100 hover lookup table, k = 25): each rerun sent about 1.1 MB (figure 0.38 MB, lookup
+table 0.7 MB); the preview's points now take 22 kB at 1000 points. The first load draws in
+about 4 s, of which executing plotly.js takes about 1 s of the browser's main thread.
 
 A payload identical to the one drawn (a rerun caused by another widget) is not redrawn. A
 payload that differs from the drawn one only in its layout shapes (see
@@ -36,33 +39,34 @@ payload that differs from the drawn one only in its layout shapes (see
 ``Plotly.relayout`` on the shapes alone, in about 5 ms: ``Plotly.react`` would treat moved
 shapes as a reason to recompute and redraw every trace, decision regions included (~100 ms),
 and restyling even one legend entry makes Plotly redo every trace's defaults (~30 ms), so the
-figure's legend does not change with the query. The hover table is decoded again
-only when it changed.
+figure's legend does not change with the query. The preview's search index is built again
+only when its points or model changed.
 
 Interaction details
 -------------------
 The figure is redrawn with ``Plotly.react`` on the same ``<div>`` after every rerun, and the
 listeners are attached once per mounted element. Drag zoom and pan are off
 (``dragmode=False``, fixed axis ranges, no double-click autoscale); the modebar keeps its
-"download as PNG" button. The preview (dotted rings on the neighbours of the cell under the
+"download as PNG" button. The preview (dotted rings on the neighbours of the spot under the
 pointer, dotted spokes from the pointer to each, a small star and label in the predicted
-class's colour, and a line of text below the plot) is drawn as layout shapes: Plotly redraws
-those alone, while restyling extra preview traces made it recompute and
-redraw every trace, heatmap included (70 ms against 3 ms), and a Plotly annotation for the label
-cost 25 ms, so the label is a plain element. Preview latency, pointer event to shapes drawn:
+class's colour, and a line of text below the plot saying the vote) is drawn as layout
+shapes: Plotly redraws those alone, while restyling extra preview traces made it recompute
+and redraw every trace, heatmap included (70 ms against 3 ms), and a Plotly annotation for the
+label cost 25 ms, so the label is a plain element. Preview latency, pointer event to shapes drawn:
 13-14 ms median (3-5 ms at best) in both the largest case and the small demo, where a click is
 redrawn in 130 ms. Text is never inserted as markup: the
 label and the status line are set with ``textContent``.
 
 The plot area is the primary ``xaxis``/``yaxis`` subplot; keep its ranges fixed (with equal
-scaling, ``constrain="domain"`` keeps Plotly from widening a range) so the hover grid covers
-it. Outside the grid there is no preview, but a click still reports where it landed.
+scaling, ``constrain="domain"`` keeps Plotly from widening a range). The committed result of a
+click replaces the preview as soon as it is drawn; the preview returns when the pointer moves.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
 import math
 import os
@@ -77,10 +81,10 @@ import numpy as np
 from knn_ui.components import declare
 from knn_ui.style import class_color
 
-__all__ = ["hover_payload", "knn_canvas", "lookup_payload"]
+__all__ = ["knn_canvas", "preview_payload"]
 
 _HERE = Path(__file__).resolve().parent
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 
 
 @functools.cache
@@ -173,164 +177,124 @@ def _integer_array(name: str, values) -> np.ndarray:
     return array
 
 
-def hover_payload(
+def preview_payload(
+    X,
+    codes,
     *,
-    x0,
-    y0,
-    dx,
-    dy,
-    nx,
-    ny,
-    neighbors,
-    prediction,
-    points,
-    class_colors: Sequence[str],
+    k,
+    metric: str = "euclidean",
+    p: float = 2.0,
+    weights: str = "uniform",
     class_names: Sequence[str],
+    class_colors: Sequence[str] | None = None,
     query=None,
 ) -> dict:
-    """Build the JSON-safe hover table that :func:`knn_canvas` looks the preview up in.
+    """Build the JSON-safe data :func:`knn_canvas` previews from: the points and the model.
 
-    The grid has ``ny`` rows and ``nx`` columns of cells whose centres are
-    ``(x0 + j * dx, y0 + i * dy)``; row ``i`` runs along y. The browser maps the pointer to the
-    nearest cell centre and draws that cell's neighbours and predicted class: it computes no
-    distance and counts no vote.
+    The browser searches these points exactly as ``knn_core`` does (see ``canvas.js``,
+    ``Neighbours``): the same distances to the last bit, equal distances in training order,
+    the same weights and the same tie rule, so a preview is what a click on that spot gives.
 
     Parameters
     ----------
-    x0, y0 : float
-        Centre of cell ``(0, 0)``.
-    dx, dy : float
-        Spacing of the cell centres along x and y, both > 0.
-    nx, ny : int
-        Number of columns (along x) and rows (along y).
-    neighbors : array-like of int, shape (ny, nx, k)
-        Training indices of the ``k`` nearest neighbours of each cell centre, nearest first.
-    prediction : array-like of int, shape (ny, nx)
-        Predicted class code of each cell, an index into ``class_colors``/``class_names``.
-    points : array-like of float, shape (n_samples, 2)
-        Training coordinates; ``neighbors`` index into its rows.
-    class_colors : sequence of str
-        Colour of each class code (any CSS colour Plotly accepts).
+    X : array-like of float, shape (n_samples, 2)
+        Training points, in training order (indices matter for ties).
+    codes : array-like of int, shape (n_samples,)
+        Class code of each point, an index into ``class_names``.
+    k : int
+        Number of neighbours that vote, ``1 <= k <= n_samples``.
+    metric : {"euclidean", "manhattan", "chebyshev", "minkowski"}, default="euclidean"
+        Distance metric.
+    p : float, default=2.0
+        Minkowski exponent (>= 1), used with ``metric="minkowski"``.
+    weights : {"uniform", "distance"}, default="uniform"
+        As in ``knn_core.models.KNNClassifier``.
     class_names : sequence of str
         Display name of each class code, shown as plain text.
+    class_colors : sequence of str, optional
+        Colour of each class code; by default the app's class colours (``style.class_color``).
     query : tuple of float, optional
-        Where the query point is placed; the hover star is hidden near it so it does not cover
-        the placed query.
+        Where the query point is placed; the preview star is hidden near it.
 
     Returns
     -------
     dict
-        JSON-safe: scalars, lists of strings, and the arrays as base64 of little-endian bytes
-        (``neighbors`` as uint16, or uint32 past 65,535 points; ``prediction`` as uint8;
-        ``points`` as float64). 100 x 100 cells with k = 25 take about 0.67 MB.
+        JSON-safe: scalars, lists of strings, the points as base64 of little-endian float64,
+        the codes as uint8 (uint16 past 256 classes), and ``id``, a digest of everything the
+        search depends on (the browser rebuilds its index only when it changes).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> payload = hover_payload(
-    ...     x0=0.0, y0=0.0, dx=1.0, dy=1.0, nx=2, ny=1,
-    ...     neighbors=np.array([[[0], [1]]]), prediction=np.array([[0, 1]]),
-    ...     points=np.array([[0.0, 0.0], [1.0, 0.0]]),
-    ...     class_colors=["#D55E00", "#0072B2"], class_names=["red", "blue"],
+    >>> payload = preview_payload(
+    ...     [[0.0, 0.0], [1.0, 0.0]], [0, 1], k=1, class_names=["red", "blue"]
     ... )
-    >>> payload["k"], payload["neighbors"]["dtype"], payload["prediction"]["data"]
-    (1, 'u2', 'AAE=')
+    >>> payload["k"], payload["metric"], payload["codes"]["data"]
+    (1, 'euclidean', 'AAE=')
     """
-    x0, y0 = _finite("x0", x0), _finite("y0", y0)
-    dx, dy = _finite("dx", dx), _finite("dy", dy)
-    if dx <= 0 or dy <= 0:
-        raise ValueError(f"Expected dx > 0 and dy > 0, but got dx = {dx}, dy = {dy}")
-    nx, ny = _count("nx", nx), _count("ny", ny)
-
-    points = np.asarray(points, dtype=float)
+    points = np.asarray(X, dtype=float)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError(
-            f"Expected points of shape (n_samples, 2) with n_samples >= 1, "
-            f"but got shape {points.shape}"
+            f"Expected X of shape (n_samples, 2) with n_samples >= 1, but got shape {points.shape}"
         )
     if not np.isfinite(points).all():
-        raise ValueError("Expected points to be finite, but got NaN or infinity")
+        raise ValueError("Expected X to be finite, but got NaN or infinity")
     n_samples = len(points)
-
-    neighbors = _integer_array("neighbors", neighbors)
-    if neighbors.ndim != 3 or neighbors.shape[:2] != (ny, nx) or neighbors.shape[2] < 1:
+    codes = _integer_array("codes", codes)
+    if codes.shape != (n_samples,):
         raise ValueError(
-            f"Expected neighbors of shape (ny, nx, k) = ({ny}, {nx}, k) with k >= 1, "
-            f"but got shape {neighbors.shape}"
+            f"Expected codes of shape (n_samples,) = ({n_samples},), but got shape {codes.shape}"
         )
-    if neighbors.size and (neighbors.min() < 0 or neighbors.max() >= n_samples):
-        raise ValueError(
-            f"Expected neighbors to index points, 0 <= index < n_samples = {n_samples}, "
-            f"but got values from {neighbors.min()} to {neighbors.max()}"
-        )
-
     names = [str(name) for name in class_names]
-    colors = [str(color) for color in class_colors]
-    if not names or len(names) != len(colors):
+    if not names or len(names) > 65536:
+        raise ValueError(f"Expected 1 to 65,536 class names, but got {len(names)}")
+    if codes.min() < 0 or codes.max() >= len(names):
         raise ValueError(
-            f"Expected class_colors and class_names of the same length >= 1, but got "
+            f"Expected codes 0 <= code < n_classes = {len(names)}, "
+            f"but got values from {codes.min()} to {codes.max()}"
+        )
+    if class_colors is None:
+        class_colors = [class_color(c, names) for c in range(len(names))]
+    colors = [str(color) for color in class_colors]
+    if len(colors) != len(names):
+        raise ValueError(
+            f"Expected as many class_colors as class_names, but got "
             f"len(class_colors) = {len(colors)}, len(class_names) = {len(names)}"
         )
-    if len(names) > 256:
-        raise ValueError(f"Expected at most 256 classes, but got {len(names)}")
-
-    prediction = _integer_array("prediction", prediction)
-    if prediction.shape != (ny, nx):
+    k = _count("k", k)
+    if k > n_samples:
+        raise ValueError(f"Expected k <= n_samples, but n_samples = {n_samples}, k = {k}")
+    if metric not in ("euclidean", "manhattan", "chebyshev", "minkowski"):
         raise ValueError(
-            f"Expected prediction of shape (ny, nx) = ({ny}, {nx}), "
-            f"but got shape {prediction.shape}"
+            "Expected metric to be one of 'euclidean', 'manhattan', 'chebyshev', 'minkowski', "
+            f"but got {metric!r}"
         )
-    if prediction.min() < 0 or prediction.max() >= len(names):
-        raise ValueError(
-            f"Expected prediction codes 0 <= code < n_classes = {len(names)}, "
-            f"but got values from {prediction.min()} to {prediction.max()}"
-        )
-
+    p = _finite("p", p)
+    if metric == "minkowski" and p < 1:
+        raise ValueError(f"Expected p >= 1, but got p = {p}")
+    if weights not in ("uniform", "distance"):
+        raise ValueError(f"Expected weights to be 'uniform' or 'distance', but got {weights!r}")
     if query is not None:
         qx, qy = query
         query = [_finite("query[0]", qx), _finite("query[1]", qy)]
 
+    encoded_points = _encode(points, "<f8")
+    encoded_codes = _encode(codes, "<u1" if len(names) <= 256 else "<u2")
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (encoded_points["data"], encoded_codes["data"], k, metric, p, weights):
+        digest.update(f"{part}|".encode())
     return {
         "version": PAYLOAD_VERSION,
-        "x0": x0,
-        "y0": y0,
-        "dx": dx,
-        "dy": dy,
-        "nx": nx,
-        "ny": ny,
-        "k": int(neighbors.shape[2]),
-        "neighbors": _encode(neighbors, "<u2" if n_samples <= 65536 else "<u4"),
-        "prediction": _encode(prediction, "<u1"),
-        "points": _encode(points, "<f8"),
-        "class_colors": colors,
+        "id": digest.hexdigest(),
+        "points": encoded_points,
+        "codes": encoded_codes,
+        "k": k,
+        "metric": metric,
+        "p": p if metric == "minkowski" else None,
+        "weights": weights,
         "class_names": names,
+        "class_colors": colors,
         "query": query,
     }
-
-
-def lookup_payload(lookup, points, class_names: Sequence[str]) -> dict:
-    """Build :func:`hover_payload` from a ``knn_core`` hover lookup on a regular grid.
-
-    ``lookup`` has ``xs``, ``ys`` (the cell centres), ``neighbors`` and ``prediction``, as
-    returned by ``NeighborGrid.hover(k)`` or ``knn_core.surface.hover_lookup``.
-    """
-    xs, ys = lookup.xs, lookup.ys
-    # Only the points that are some cell's neighbour travel to the browser, renumbered: with
-    # 100,000 points and k = 3 that is a few thousand instead of all of them.
-    used, neighbors = np.unique(lookup.neighbors, return_inverse=True)
-    return hover_payload(
-        x0=float(xs[0]),
-        y0=float(ys[0]),
-        dx=float(xs[1] - xs[0]),
-        dy=float(ys[1] - ys[0]),
-        nx=len(xs),
-        ny=len(ys),
-        neighbors=neighbors.reshape(lookup.neighbors.shape),
-        prediction=lookup.prediction,
-        points=np.asarray(points)[used],
-        class_colors=[class_color(c, class_names) for c in range(len(class_names))],
-        class_names=class_names,
-    )
 
 
 def _figure_json(figure) -> str:
@@ -361,7 +325,7 @@ def _click_value(value) -> dict | None:
 def knn_canvas(
     figure: Any,
     *,
-    hover: dict | None = None,
+    preview: dict | None = None,
     key: str,
     height: int = 560,
     on_click: Callable[[float, float], None] | None = None,
@@ -374,8 +338,8 @@ def knn_canvas(
     figure : plotly.graph_objects.Figure or dict
         The figure to draw; its ``xaxis``/``yaxis`` define the clickable plot area. Drag zoom
         and pan are switched off and the axis ranges fixed.
-    hover : dict, optional
-        The hover table from :func:`hover_payload`; without it there is no preview.
+    preview : dict, optional
+        The points and model from :func:`preview_payload`; without it there is no preview.
     key : str
         Streamlit widget key; keep it stable so reruns update the same plot.
     height : int, default=560
@@ -402,17 +366,17 @@ def knn_canvas(
 
     if not isinstance(height, (int, np.integer)) or isinstance(height, bool) or height < 100:
         raise ValueError(f"Expected height to be an integer >= 100 pixels, but got {height!r}")
-    if hover is not None and not isinstance(hover, dict):
+    if preview is not None and not isinstance(preview, dict):
         raise TypeError(
-            f"Expected hover to be a dict from hover_payload() or None, "
-            f"but got {type(hover).__name__}"
+            f"Expected preview to be a dict from preview_payload() or None, "
+            f"but got {type(preview).__name__}"
         )
 
     meta = (
         '{"figure":'
         + _figure_json(figure)
-        + ',"hover":'
-        + json.dumps(hover, separators=(",", ":"), allow_nan=False)
+        + ',"preview":'
+        + json.dumps(preview, separators=(",", ":"), allow_nan=False)
         + f',"height":{int(height)},"filename":"knn-plot","hint":'
         + json.dumps(str(click_hint))
         + ',"plotly":'

@@ -230,9 +230,13 @@ def query_controls(container, bounds) -> tuple[float, float]:
 
 
 def place_query(x: float, y: float) -> None:
-    """Move the query to ``(x, y)``; call from a click callback, before the inputs are drawn."""
-    st.session_state["qx"] = round(float(x), 2)
-    st.session_state["qy"] = round(float(y), 2)
+    """Move the query to ``(x, y)``; call from a click callback, before the inputs are drawn.
+
+    The spot is kept exactly as clicked (the inputs show it to two decimals): the plot's preview
+    computed the neighbours of exactly this spot, and the click must say the same.
+    """
+    st.session_state["qx"] = float(x)
+    st.session_state["qy"] = float(y)
 
 
 def _step_k(delta: int, n_samples: int) -> None:

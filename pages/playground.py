@@ -5,7 +5,7 @@ import streamlit as st
 from knn_core.geometry import ball_outline
 from knn_core.lessons.trace import trace_query
 from knn_ui import cache, edits, figures, router, state, style, views
-from knn_ui.canvas import knn_canvas, lookup_payload
+from knn_ui.canvas import knn_canvas, preview_payload
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -39,10 +39,6 @@ if params.regions:
     )
     codes, confidence, _ = surface.surface(params.k)
     regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
-hover_grid = cache.grid(
-    edited.key, params.metric, params.p, params.weights, cache.HOVER_RESOLUTION, k_max
-)
-hover = hover_grid.hover(params.k)
 
 # 3. Figures.
 fig = figures.playground_figure(
@@ -69,7 +65,16 @@ with plot_col:
     edits.controls(edited)
     knn_canvas(
         fig,
-        hover=lookup_payload(hover, X, names),
+        preview=preview_payload(
+            X,
+            model.y_codes_,
+            k=params.k,
+            metric=params.metric,
+            p=params.p,
+            weights=params.weights,
+            class_names=names,
+            query=query,
+        ),
         key="canvas",
         height=720 if params.presenter else 560,
         on_click=edited.on_click,

@@ -6,7 +6,7 @@ from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.lessons.trace import trace_query
 from knn_core.neighbors import TIE_RULE
 from knn_ui import cache, figures, router, state, style, views, your_data
-from knn_ui.canvas import knn_canvas, lookup_payload
+from knn_ui.canvas import knn_canvas, preview_payload
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -191,10 +191,6 @@ if show_regions:
     )
     codes, confidence, _ = surface.surface(k)
     regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
-hover_grid = your_data.grid(
-    data.key, metric, p, weights, cache.HOVER_RESOLUTION, k_max, bounds, data
-)
-hover = hover_grid.hover(k)
 
 # 3. Figure.
 fig = your_data.own_figure(
@@ -219,7 +215,16 @@ fig = your_data.own_figure(
 with plot_col:
     knn_canvas(
         fig,
-        hover=lookup_payload(hover, data.X, names),
+        preview=preview_payload(
+            data.X,
+            model.y_codes_,
+            k=k,
+            metric=metric,
+            p=p,
+            weights=weights,
+            class_names=names,
+            query=query,
+        ),
         key="own_canvas",
         on_click=state.place_query,
     )

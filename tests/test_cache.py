@@ -6,7 +6,7 @@ from knn_ui import cache
 
 
 @pytest.mark.parametrize("k_max", [1, 50, 138, 139, 500, 1000, 100_000])
-@pytest.mark.parametrize("resolution", [cache.REGION_RESOLUTION, cache.HOVER_RESOLUTION])
+@pytest.mark.parametrize("resolution", [cache.REGION_RESOLUTION, 60])
 def test_grid_resolution_keeps_the_grid_within_budget(resolution, k_max):
     r = cache.grid_resolution(resolution, k_max)
     assert 10 <= r <= resolution

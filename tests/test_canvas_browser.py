@@ -13,7 +13,6 @@ pytestmark = pytest.mark.browser
 
 DEMO = "tests/apps/canvas_demo.py"
 K = 3
-N_CELLS = 50
 LO, HI = 0.0, 10.0
 
 GEOMETRY = """() => {
@@ -41,7 +40,7 @@ PREVIEW = """() => {
             .map(s => [s.xanchor, s.yanchor, s.fillcolor]),
         status: root.querySelector('.knn-canvas-status').textContent,
         label: label.hidden ? null : label.textContent,
-        cell: root.dataset.previewCell,
+        at: root.dataset.previewAt,
         previews: Number(root.dataset.previews || 0),
     };
 }"""
@@ -148,11 +147,15 @@ def test_click_reports_exact_data_coordinates(demo):
         ".find(t => t.name === 'query').x)"
     )
     assert star == pytest.approx([returned[0]], abs=1e-6)
-    # The pointer is still there: the preview is drawn again on the new figure.
-    page.wait_for_function("document.querySelector('.knn-canvas').dataset.previewCell !== ''")
-    assert len(page.evaluate(PREVIEW)["rings"]) == K
+    # The committed result replaced the preview: no preview rings, star or label stay on it.
+    committed = page.evaluate(PREVIEW)
+    assert committed["rings"] == [] and committed["stars"] == [] and committed["label"] is None
     assert_no_exception(page)
     screenshot(page, "canvas_click")
+    # Moving on previews again.
+    page.mouse.move(px + 15, py + 10)
+    page.wait_for_function("document.querySelector('.knn-canvas').dataset.previewAt !== ''")
+    assert len(page.evaluate(PREVIEW)["rings"]) == K
 
     # The return value is a trigger: gone on the next rerun, the placed query stays; the
     # figure did not change, so the plot is not redrawn.
@@ -198,13 +201,11 @@ def test_clicks_outside_the_axes_are_ignored(demo):
     assert shown_pair(page, "returned click: ") is None
 
 
-def test_hover_preview_shows_the_cells_neighbours_without_a_rerun(demo):
+def test_hover_preview_shows_the_spots_neighbours_without_a_rerun(demo):
     page = demo()
     g = geometry(page)
     X, labels, names = training_points(page)
     before = runs(page)
-    step = (HI - LO) / N_CELLS
-    centres = LO + step / 2 + step * np.arange(N_CELLS)
     last_previews = 0
     for x, y in [(4.33, 4.13), (2.03, 8.53), (7.13, 6.23), (5.07, 5.13), (9.83, 0.33)]:
         px, py = (round(v) for v in to_pixel(g, x, y))  # whole pixels, as the browser reports
@@ -215,19 +216,24 @@ def test_hover_preview_shows_the_cells_neighbours_without_a_rerun(demo):
         preview = page.evaluate(PREVIEW)
         last_previews = preview["previews"]
         hx, hy = to_data(g, px, py)
-        i, j = int(np.argmin(abs(centres - hy))), int(np.argmin(abs(centres - hx)))
-        assert preview["cell"] == f"{i},{j}"
-        d2 = ((X - [centres[j], centres[i]]) ** 2).sum(axis=1)
+        ax, ay = (float(v) for v in preview["at"].split(","))
+        tol = pixel_size(g)
+        assert abs(ax - hx) <= tol and abs(ay - hy) <= tol
+        # The exact neighbours of the spot under the pointer (no grid in between).
+        d2 = ((X - [ax, ay]) ** 2).sum(axis=1)
         nearest = np.argsort(d2, kind="stable")[:K]
         assert sorted(map(tuple, preview["rings"])) == sorted(map(tuple, X[nearest].tolist()))
-        winner = int(np.bincount(labels[nearest], minlength=2).argmax())
-        assert preview["status"] == f"Preview: {names[winner]} (click to place the query here)"
+        votes = np.bincount(labels[nearest], minlength=2)
+        winner = int(votes.argmax())
+        assert preview["status"] == (
+            f"Preview: {names[winner]}: {votes[winner]} of {K} votes "
+            "(click to place the query here)"
+        )
         assert preview["label"] == names[winner]
         (spokes,) = preview["spokes"]
         assert spokes.count("M") == K
         sx, sy = (float(v) for v in re.match(r"M([^,]+),([^L]+)L", spokes).groups())
-        tol = pixel_size(g)
-        assert abs(sx - hx) <= tol and abs(sy - hy) <= tol
+        assert (sx, sy) == (ax, ay)
         assert len(preview["stars"]) == 1
         if (x, y) == (4.33, 4.13):
             screenshot(page, "canvas_hover")
@@ -238,7 +244,7 @@ def test_hover_preview_shows_the_cells_neighbours_without_a_rerun(demo):
 
     # Leaving the plot area clears the preview.
     page.mouse.move(g["left"] + g["xo"] - 30, g["top"] + g["yo"] + 100)
-    page.wait_for_function("document.querySelector('.knn-canvas').dataset.previewCell === ''")
+    page.wait_for_function("document.querySelector('.knn-canvas').dataset.previewAt === ''")
     cleared = page.evaluate(PREVIEW)
     assert cleared["rings"] == [] and cleared["spokes"] == [] and cleared["stars"] == []
     assert cleared["status"] == "" and cleared["label"] is None
@@ -295,7 +301,7 @@ def test_class_names_are_shown_as_text_not_markup(demo):
     page.wait_for_function("document.querySelector('.knn-canvas').dataset.previews > 0")
     preview = page.evaluate(PREVIEW)
     assert preview["label"] == "red <b>&amp;"
-    assert preview["status"] == "Preview: red <b>&amp; (click to place the query here)"
+    assert preview["status"].startswith("Preview: red <b>&amp;: ")
     assert page.locator(".knn-canvas-label b, .knn-canvas-status b").count() == 0
     screenshot(page, "canvas_odd_names")
 

@@ -7,11 +7,9 @@ from sklearn.neighbors import KNeighborsClassifier
 from knn_core import surface as surface_module
 from knn_core.models import KNNClassifier
 from knn_core.surface import (
-    HoverLookup,
     NeighborGrid,
     decision_surface,
     grid_axes,
-    hover_lookup,
     neighbor_grid,
 )
 
@@ -70,7 +68,7 @@ def test_three_point_vote_hand_worked():
     grid = neighbor_grid(model, (0, 2), (0, 1), (3, 2), k_max=3)
     vote = grid.surface(2)
     assert vote.tied[0].tolist() == [True, True, False]
-    assert grid.hover(2).neighbors[0].tolist() == [[0, 1], [1, 0], [2, 1]]
+    assert grid.ind[:3, :2].tolist() == [[0, 1], [1, 0], [2, 1]]
     # k = 3: everyone votes, b wins 2 : 1 everywhere.
     assert grid.labels(3)[0].tolist() == ["b", "b", "b"]
     np.testing.assert_allclose(grid.surface(3).confidence, 2 / 3)
@@ -182,41 +180,15 @@ def test_neighbor_grid_defaults_to_model_k_and_compact_indices():
     assert np.all(np.diff(grid.dist, axis=1) >= 0)
 
 
-# --------------------------------------------------------------------------------------------
-# Hover lookup
-# --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("data", ["float", "integer"])
-def test_hover_lookup_matches_kneighbors_and_predict(data):
+def test_neighbor_grid_matches_kneighbors_and_predict(data):
     X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
     model = KNNClassifier(4).fit(X, y)
-    lookup = hover_lookup(model, (0, 5), (-1, 4), (25, 20))
-    assert isinstance(lookup, HoverLookup)
-    assert lookup.neighbors.shape == (20, 25, 4)
-    assert lookup.prediction.shape == (20, 25)
-    assert lookup.k == 4
-    Q = meshgrid_queries(lookup.xs, lookup.ys)
+    grid = neighbor_grid(model, (0, 5), (-1, 4), (25, 20), k_max=4)
+    Q = meshgrid_queries(grid.xs, grid.ys)
     _, ind = model.kneighbors(Q)
-    np.testing.assert_array_equal(lookup.neighbors.reshape(-1, 4), ind)
-    np.testing.assert_array_equal(lookup.labels.ravel(), model.predict(Q))
-    np.testing.assert_array_equal(model.classes_[lookup.prediction].ravel(), model.predict(Q))
-
-
-def test_hover_from_a_wider_grid_equals_hover_lookup():
-    X, y = integer_grid_data()
-    model = KNNClassifier(3).fit(X, y)
-    direct = hover_lookup(model, (0, 5), (0, 5), 26)
-    wide = neighbor_grid(model, (0, 5), (0, 5), 26, k_max=20).hover(3)
-    np.testing.assert_array_equal(direct.neighbors, wide.neighbors)
-    np.testing.assert_array_equal(direct.prediction, wide.prediction)
-
-
-def test_hover_cell_lookup_rule():
-    model = KNNClassifier(1).fit([[0, 0], [1, 1]], [0, 1])
-    lookup = hover_lookup(model, (0, 10), (0, 5), (11, 6))  # spacing 1 on both axes
-    assert lookup.cell(0.0, 0.0) == (0, 0)
-    assert lookup.cell(3.4, 1.6) == (2, 3)
-    assert lookup.cell(-7.0, 99.0) == (5, 0)  # clipped to the grid
-    assert lookup.cell(10.0, 5.0) == (5, 10)
+    np.testing.assert_array_equal(grid.ind, ind)
+    np.testing.assert_array_equal(grid.labels(4).ravel(), model.predict(Q))
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +206,7 @@ def test_model_must_have_two_features():
     with pytest.raises(ValueError, match="n_features_in_ = 3"):
         decision_surface(model, (0, 1), (0, 1))
     with pytest.raises(ValueError, match="n_features_in_ = 3"):
-        hover_lookup(model, (0, 1), (0, 1))
+        neighbor_grid(model, (0, 1), (0, 1))
 
 
 @pytest.mark.parametrize(
@@ -265,7 +237,7 @@ def test_k_limits_of_a_neighbor_grid():
     with pytest.raises(ValueError, match=r"Expected k <= k_max .*, but k_max = 4, k = 5"):
         grid.surface(5)
     with pytest.raises(ValueError, match="Expected k > 0"):
-        grid.hover(0)
+        grid.surface(0)
     with pytest.raises(ValueError, match="weights"):
         grid.surface(2, weights="gaussian")
 

@@ -1,57 +1,53 @@
 """A tiny app for the knn_canvas browser tests and benchmark.
 
-Forty points in two classes on [0, 10] x [0, 10]. The hover table is computed HERE with plain
-numpy brute force (the app itself gets it from knn_core). The page shows how often the script
+Forty points in two classes on [0, 10] x [0, 10], k = 3. The page shows how often the script
 ran, so a test can tell that hovering causes no rerun; the query placed by the last click (set
 by ``on_click``, before the script runs); and the click ``knn_canvas`` returned on this run.
 
 Query parameters: ``names=odd`` uses class names with markup characters (they must show as
 plain text); ``regions=1`` adds a 160 x 160 heatmap like the Playground's decision regions;
-``big=1`` is the Playground's largest case for the benchmark: 1000 points,
-100 x 100 hover cells, k = 25 (use it with ``regions=1``).
+``big=1`` is the Playground's largest case for the benchmark: 1000 points, k = 25 (use it
+with ``regions=1``). For the preview's comparison with knn_core: ``n`` (points),
+``classes``, ``data=lattice`` (whole-number coordinates, many equal distances and duplicate
+points), ``k``, ``metric``, ``p`` and ``weights``.
 """
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_ui.canvas import hover_payload, knn_canvas
+from knn_ui.canvas import knn_canvas, preview_payload
+from knn_ui.style import class_color
 
-BIG = st.query_params.get("big") == "1"
-K = 25 if BIG else 3
-N_PER_CLASS = 500 if BIG else 20
-N_CELLS = 100 if BIG else 50
+params = st.query_params
+BIG = params.get("big") == "1"
+N = int(params.get("n", 1000 if BIG else 40))
+N_CLASSES = int(params.get("classes", 2))
+LATTICE = params.get("data") == "lattice"
+K = int(params.get("k", 25 if BIG else 3))
+METRIC = params.get("metric", "euclidean")
+P = float(params.get("p", 3.0))
+WEIGHTS = params.get("weights", "uniform")
 LO, HI = 0.0, 10.0
-COLORS = ["#D55E00", "#0072B2"]
+COLORS = [class_color(c) for c in range(N_CLASSES)]
 
 
 @st.cache_data
-def demo_data(n_per_class):
+def demo_data(n, n_classes, lattice):
     rng = np.random.default_rng(7)
-    a = rng.normal([3.0, 3.5], 1.2, size=(n_per_class, 2))
-    b = rng.normal([6.5, 6.5], 1.2, size=(n_per_class, 2))
-    X = np.clip(np.vstack([a, b]), LO + 0.3, HI - 0.3)
-    y = np.repeat([0, 1], n_per_class)
-    return X, y
-
-
-@st.cache_data
-def demo_grid(X, y, k, n_cells):
-    step = (HI - LO) / n_cells
-    centres = LO + step / 2 + step * np.arange(n_cells)
-    gx, gy = np.meshgrid(centres, centres)  # row i runs along y
-    cells = np.column_stack([gx.ravel(), gy.ravel()])
-    d2 = (cells[:, None, 0] - X[None, :, 0]) ** 2 + (cells[:, None, 1] - X[None, :, 1]) ** 2
-    neighbors = np.argsort(d2, axis=1, kind="stable")[:, :k]
-    votes = y[neighbors]
-    prediction = (votes.sum(axis=1) * 2 > k).astype(int)
-    return centres, neighbors.reshape(n_cells, n_cells, k), prediction.reshape(n_cells, n_cells)
+    y = np.arange(n) % n_classes
+    if lattice:
+        return rng.integers(1, 10, size=(n, 2)).astype(float), y
+    centres = np.array([[3.0, 3.5], [6.5, 6.5], [3.0, 7.0], [7.0, 3.0], [5.0, 5.0]])
+    X = rng.normal(centres[y % len(centres)], 1.2)
+    return np.clip(X, LO + 0.3, HI - 0.3), y
 
 
 st.session_state["runs"] = st.session_state.get("runs", 0) + 1
-names = ["red <b>&amp;", "blue </i>"] if st.query_params.get("names") == "odd" else ["red", "blue"]
-X, y = demo_data(N_PER_CLASS)
-centres, neighbors, prediction = demo_grid(X, y, K, N_CELLS)
+names = [f"class {c}" for c in range(N_CLASSES)]
+names[:2] = ["red <b>&amp;", "blue </i>"] if params.get("names") == "odd" else ["red", "blue"]
+names = names[:N_CLASSES]
+X, y = demo_data(N, N_CLASSES, LATTICE)
 last = st.session_state.get("last_click")
 
 fig = go.Figure()
@@ -75,7 +71,9 @@ for c, name in enumerate(names):
             y=X[y == c, 1],
             mode="markers",
             name=name,
-            marker=dict(color=COLORS[c], size=6 if BIG else 10, line=dict(color="white", width=1)),
+            marker=dict(
+                color=COLORS[c], size=6 if N > 100 else 10, line=dict(color="white", width=1)
+            ),
         )
     )
 if last is not None:
@@ -106,18 +104,15 @@ def place(x: float, y: float) -> None:
 
 clicked = knn_canvas(
     fig,
-    hover=hover_payload(
-        x0=centres[0],
-        y0=centres[0],
-        dx=centres[1] - centres[0],
-        dy=centres[1] - centres[0],
-        nx=N_CELLS,
-        ny=N_CELLS,
-        neighbors=neighbors,
-        prediction=prediction,
-        points=X,
-        class_colors=COLORS,
+    preview=preview_payload(
+        X,
+        y,
+        k=K,
+        metric=METRIC,
+        p=P,
+        weights=WEIGHTS,
         class_names=names,
+        class_colors=COLORS,
         query=None if last is None else (last["x"], last["y"]),
     ),
     key="canvas",
