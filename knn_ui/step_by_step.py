@@ -26,7 +26,10 @@ from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color
 from knn_ui.style import display_names as style_names
 
 __all__ = [
-    "CODE_LINES",
+    "CLASS_LINES",
+    "FUNCTION_LINES",
+    "MODE_R_LINE",
+    "TUTORIALS",
     "HELD_OUT_RATIO",
     "code_note",
     "code_text",
@@ -35,10 +38,13 @@ __all__ = [
     "held_out_section",
     "held_out_trace",
     "k_control",
+    "marked_code",
     "stage_explanation",
     "step_figure",
     "step_navigation",
     "step_table",
+    "table_height",
+    "tutorial_control",
     "variables_text",
 ]
 
@@ -48,24 +54,93 @@ HELD_OUT_RATIO = 0.2
 MAX_RANK_LABELS = 20
 DEFAULT_K = 3
 
-#: The tutorial's knn() function, line by line (classification part).
-CODE_LINES = (
+#: Tutorial 1's knn() function, line by line, both modes.
+FUNCTION_LINES = (
     'def knn(new, train, labels, k=3, mode="c"):',
     "    distances = np.sum((new - train) ** 2, axis=1)",
     "    k_closest = distances.argsort()[:k]",
     "    values = np.take(labels, k_closest)",
     '    if mode == "c":',
     "        return scipy.stats.mode(values)[0]",
+    '    if mode == "r":',
+    "        return np.mean(values)",
 )
-#: The code line each stage runs, and a comment put at its end.
-STAGE_LINES = {
-    "distances": (1, "`np.sum((new - train) ** 2, axis=1)` measures every distance at once."),
-    "sort": (2, "`distances.argsort()` lists the point numbers from nearest to farthest."),
-    "keep": (2, "`[:k]` keeps the first k of that list."),
-    "count": (3, "`np.take(labels, k_closest)` fetches the k labels that vote."),
-    "tie": (5, "`scipy.stats.mode` counts them and breaks the tie by the rule below."),
-    "predict": (5, "`scipy.stats.mode(values)` returns the most common label."),
+#: The line of FUNCTION_LINES that predicts a number (the Regression page marks it).
+MODE_R_LINE = 7
+#: Tutorial 2's KNN class, line by line.
+CLASS_LINES = (
+    "class KNN:",
+    "    def __init__(self, num_neighbors=5):",
+    "        self.num_neighbors = num_neighbors",
+    "",
+    "    def fit(self, X, y):",
+    "        self.X, self.y = X, y  # memorise: KNN learns nothing else",
+    "        return self",
+    "",
+    "    def get_distance(self, a, b):",
+    "        return np.sqrt(np.sum((a - b) ** 2))",
+    "",
+    "    def get_neighbors(self, example):",
+    "        distances = []",
+    "        for i, x in enumerate(self.X):",
+    "            distances.append((i, self.get_distance(example, x)))",
+    "        distances.sort(key=lambda pair: pair[1])",
+    "        return distances[: self.num_neighbors]",
+    "",
+    "    def predict(self, X):",
+    "        predictions = []",
+    "        for example in X:",
+    "            neighbors = self.get_neighbors(example)",
+    "            labels = [self.y[i] for i, _ in neighbors]",
+    "            predictions.append(np.mean(labels))",
+    "        return np.array(predictions)",
+)
+#: The tutorials Step by step can walk: key -> (label, code lines, {stage: (line, note)}).
+TUTORIALS = {
+    "function": (
+        "knn() function",
+        FUNCTION_LINES,
+        {
+            "distances": (
+                1,
+                "`np.sum((new - train) ** 2, axis=1)` measures every distance at once.",
+            ),
+            "sort": (2, "`distances.argsort()` lists the point numbers from nearest to farthest."),
+            "keep": (2, "`[:k]` keeps the first k of that list."),
+            "count": (3, "`np.take(labels, k_closest)` fetches the k labels that vote."),
+            "tie": (5, "`scipy.stats.mode` counts them; on a tie it returns the smallest label."),
+            "predict": (5, "`scipy.stats.mode(values)` returns the most common label."),
+        },
+    ),
+    "class": (
+        "KNN class",
+        CLASS_LINES,
+        {
+            "distances": (
+                14,
+                "`self.get_distance(example, x)` (line 10: the square root of the summed "
+                "squares) runs for every training point; each distance keeps its point's number.",
+            ),
+            "sort": (15, "`sort` orders the (number, distance) pairs by distance, nearest first."),
+            "keep": (16, "`[: self.num_neighbors]` keeps the first k pairs."),
+            "count": (
+                22,
+                "`[self.y[i] for i, _ in neighbors]` looks up the kept neighbours' labels.",
+            ),
+            "tie": (
+                23,
+                "`np.mean(labels)` is exactly 0.5 when the two labels are equally common: "
+                "the mean itself cannot choose.",
+            ),
+            "predict": (
+                23,
+                "`np.mean(labels)` averages the labels: with labels 0 and 1 it is the share of "
+                "1s, so above 0.5 means class 1 has the majority.",
+            ),
+        },
+    ),
 }
+DEFAULT_TUTORIAL = "function"
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,15 +306,41 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def code_text(stage: str) -> str:
-    """Return the tutorial's knn() with an arrow in front of the line that runs ``stage``."""
-    line = STAGE_LINES[stage][0]
-    return "\n".join(f"{'→' if i == line else ' '} {text}" for i, text in enumerate(CODE_LINES))
+def tutorial_control(container) -> str:
+    """Draw the choice of tutorial code to walk through (key ``tutorial``); return its key.
+
+    The options are the labels themselves, so a link reads ``tutorial=KNN+class``.
+    """
+    labels = {label: key for key, (label, _, _) in TUTORIALS.items()}
+    choice = container.segmented_control(
+        "Walk through tutorial 1's function or tutorial 2's class",
+        list(labels),
+        default=TUTORIALS[DEFAULT_TUTORIAL][0],
+        required=True,
+        key="tutorial",
+        bind="query-params",
+        help="The same stages, in tutorial 1's knn() function or in tutorial 2's KNN class "
+        "(get_distance, get_neighbors, predict).",
+    )
+    return labels.get(choice, DEFAULT_TUTORIAL)
 
 
-def code_note(stage: str) -> str:
+def marked_code(lines: Sequence[str], marked: int) -> str:
+    """Return ``lines`` as one listing with an arrow in front of line ``marked`` (0-based)."""
+    return "\n".join(
+        f"{'→' if i == marked else ' '} {text}".rstrip() for i, text in enumerate(lines)
+    )
+
+
+def code_text(stage: str, tutorial: str = DEFAULT_TUTORIAL) -> str:
+    """Return the tutorial's code with an arrow in front of the line that runs ``stage``."""
+    _, lines, stage_lines = TUTORIALS[tutorial]
+    return marked_code(lines, stage_lines[stage][0])
+
+
+def code_note(stage: str, tutorial: str = DEFAULT_TUTORIAL) -> str:
     """Return a Markdown sentence on what the marked line does at ``stage``."""
-    line, note = STAGE_LINES[stage]
+    line, note = TUTORIALS[tutorial][2][stage]
     return f"→ line {line + 1}: {note}"
 
 
@@ -250,9 +351,18 @@ def _array(values, fmt: str, limit: int = 5) -> str:
     return "array([" + ", ".join(items) + "])"
 
 
-def variables_text(trace, stage: str, names: Sequence[str]) -> str:
+def _pairs(indices, distances, limit: int = 4) -> str:
+    items = [f"({int(i)}, {float(distances[i]):.2f})" for i in indices]
+    if len(items) > limit:
+        items = [*items[: limit - 1], "...", items[-1]]
+    return "[" + ", ".join(items) + "]"
+
+
+def variables_text(trace, stage: str, names: Sequence[str], tutorial=DEFAULT_TUTORIAL) -> str:
     """Return the tutorial's variables as they stand after ``stage`` (Python-like lines)."""
-    done = list(STAGE_LINES).index(stage)
+    if tutorial == "class":
+        return _class_variables(trace, stage, names)
+    done = list(TUTORIALS[tutorial][2]).index(stage)
     n = len(trace.tutorial_distances)
     q = ", ".join(f"{v:.2f}" for v in trace.query)
     lines = [f"new = array([{q}])", f"k = {trace.k}", f"# {n} squared distances, training order:"]
@@ -271,7 +381,7 @@ def variables_text(trace, stage: str, names: Sequence[str]) -> str:
         lines.append("values = ?")
     if stage == "tie":
         tied = ", ".join(str(v) for v in trace.tied_classes.tolist())
-        lines.append(f"# tie between {tied}: broken by the tie rule")
+        lines.append(f"# tie between {tied}: the smallest label wins")
     if stage == "predict":
         lines.append(f"result = {trace.prediction}   # {names[int(trace.winner_code)]}")
     else:
@@ -279,9 +389,68 @@ def variables_text(trace, stage: str, names: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _class_variables(trace, stage: str, names: Sequence[str]) -> str:
+    # The class version works on class codes 0, 1, ... as labels (the tutorial's 0/1 labels).
+    done = list(TUTORIALS["class"][2]).index(stage)
+    n = len(trace.distances)
+    q = ", ".join(f"{v:.2f}" for v in trace.query)
+    lines = [f"example = array([{q}])", f"self.num_neighbors = {trace.k}"]
+    if done == 0:
+        lines.append(f"# {n} (point number, distance) pairs, training order:")
+        lines.append(f"distances = {_pairs(range(n), trace.distances)}")
+    else:
+        lines.append(f"# {n} pairs, sorted by distance:")
+        lines.append(f"distances = {_pairs(trace.order, trace.distances)}")
+    if done >= 2:
+        lines.append(f"neighbors = {_pairs(trace.kept, trace.distances, 8)}")
+    else:
+        lines.append("neighbors = ?")
+    if done >= 3:
+        codes = [int(c) for c in trace.kept_codes]
+        lines.append(f"labels = {codes}   # " + ", ".join(names[c] for c in codes))
+    else:
+        lines.append("labels = ?")
+    if stage in ("tie", "predict"):
+        mean = float(np.mean(trace.kept_codes))
+        lines.append(f"np.mean(labels) = {mean:.3f}")
+        if len(names) == 2:
+            verdict = (
+                "exactly 0.5: a tie"
+                if np.isclose(mean, 0.5)
+                else f"{'above' if mean > 0.5 else 'below'} 0.5: the majority is "
+                f"{names[1 if mean > 0.5 else 0]}"
+            )
+            lines.append(f"# {verdict}")
+        else:
+            lines.append(
+                f"# with {len(names)} classes a mean of labels is no class: the vote counts them"
+            )
+    else:
+        lines.append("np.mean(labels) = ?")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------
 # Table
 # --------------------------------------------------------------------------------------------
+#: Rows the step table shows before it scrolls.
+TABLE_ROWS = 8
+
+
+def table_height(n_rows: int) -> int:
+    """Return the step table's height in pixels: its rows and no empty ones, at most 8 rows.
+
+    Streamlit's data grid draws 35-pixel rows under a 35-pixel header (plus a 2-pixel border);
+    a fixed height taller than the rows leaves empty rows below them.
+
+    Examples
+    --------
+    >>> table_height(3), table_height(50)
+    (142, 317)
+    """
+    return 35 * (min(n_rows, TABLE_ROWS) + 1) + 2
+
+
 def step_table(trace, X, codes, names: Sequence[str], stage: str) -> tuple[dict, dict, str]:
     """Return ``(columns, column_config, caption)`` of the table shown at ``stage``.
 

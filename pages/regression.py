@@ -4,7 +4,7 @@ import streamlit as st
 
 from knn_core.lessons.regression import explain_regression
 from knn_ui import regression as rv
-from knn_ui import router, state
+from knn_ui import router, state, step_by_step, style
 from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
@@ -23,8 +23,14 @@ top_right.markdown(
     "Click on either plot to move the query. KNN looks for the k points nearest to the query "
     "**along x** (ringed), and predicts the **mean of their y values** (the thick line and the "
     'star). The tutorial calls this `mode="r"`: `np.mean(values)` instead of the most common '
-    "label."
+    "label (the marked line below)."
 )
+with st.expander('The tutorial\'s knn(): the `mode="r"` line', expanded=True):
+    st.html(style.CODE_CSS)  # code colours readable at WCAG AA
+    st.code(
+        step_by_step.marked_code(step_by_step.FUNCTION_LINES, step_by_step.MODE_R_LINE),
+        language="python",
+    )
 
 # 2. knn_core computes everything (cached on scalars).
 data_key = (params.n_samples, params.noise, params.seed)

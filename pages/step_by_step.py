@@ -66,16 +66,33 @@ with side_col:
         winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)
         vote_chart(names, trace.tally, winner_code=winner, key="sbs_vote")
     st.markdown("**The tutorial's code**")
-    st.code(step_by_step.code_text(stage), language="python", wrap_lines=True)
-    st.markdown(step_by_step.code_note(stage))
+    tutorial = step_by_step.tutorial_control(st)
+    st.code(step_by_step.code_text(stage, tutorial), language="python", wrap_lines=True)
+    st.markdown(step_by_step.code_note(stage, tutorial))
     st.markdown("**Its variables after this step**")
-    st.code(step_by_step.variables_text(trace, stage, names), language="python", wrap_lines=True)
-    st.caption(
-        "The tutorial's `distances` are squared, (Δx₁)² + (Δx₂)²: squaring keeps the order, "
-        "so ranking needs no square root. The plot and the table show the true distance."
+    st.code(
+        step_by_step.variables_text(trace, stage, names, tutorial),
+        language="python",
+        wrap_lines=True,
     )
+    if tutorial == "function":
+        st.caption(
+            "The tutorial's `distances` are squared, (Δx₁)² + (Δx₂)²: squaring keeps the order, "
+            "so ranking needs no square root. The plot and the table show the true distance."
+        )
+    else:
+        st.caption(
+            "The class's labels are the class numbers (red 0, blue 1, ...), as in the tutorial, "
+            "where every label is 0 or 1."
+        )
 
-st.dataframe(columns, hide_index=True, width="stretch", height=300, column_config=column_config)
+st.dataframe(
+    columns,
+    hide_index=True,
+    width="stretch",
+    height=step_by_step.table_height(len(columns["point #"])),
+    column_config=column_config,
+)
 st.caption(table_caption)
 
 st.divider()

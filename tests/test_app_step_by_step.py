@@ -213,3 +213,52 @@ def test_stepping_through_the_toy_data_reaches_the_end():
     at.button(key="sbs_restart").click().run()
     assert at.slider(key="tp").value == 1
     assert not any(s.value.startswith("Done:") for s in at.success)
+
+
+def class_blocks(at):
+    """(the class listing with the arrow, its variables) of the current step."""
+    blocks = [c.value for c in at.code if "class KNN:" in c.value or "example = array" in c.value]
+    assert len(blocks) == 2, blocks
+    return blocks
+
+
+def test_the_walk_follows_tutorial_twos_class_with_live_variables():
+    at = open_page({"qx": "2.72", "qy": "3.41", "tutorial": "KNN class"})  # from a link
+    assert at.button_group(key="tutorial").value == "KNN class"
+    X, y = blobs()
+    d, order = NearestNeighbors(n_neighbors=3).fit(X).kneighbors([[2.72, 3.41]])
+    nearest = order[0].tolist()
+    marked = []
+    for step in range(5):
+        code, variables = class_blocks(at)
+        marked.append(next(line for line in code.splitlines() if line.startswith("→")))
+        assert variables.startswith("example = array([2.72, 3.41])\nself.num_neighbors = 3")
+        if step >= 2:
+            assert f"neighbors = [({nearest[0]}, {d[0][0]:.2f})" in variables
+        if step == 4:
+            labels = y[nearest].tolist()
+            assert f"labels = {labels}" in variables
+            assert f"np.mean(labels) = {np.mean(labels):.3f}" in variables
+        else:
+            at.button(key="sbs_next").click().run()
+    assert [line.split("→")[1].strip() for line in marked] == [
+        "distances.append((i, self.get_distance(example, x)))",
+        "distances.sort(key=lambda pair: pair[1])",
+        "return distances[: self.num_neighbors]",
+        "labels = [self.y[i] for i, _ in neighbors]",
+        "predictions.append(np.mean(labels))",
+    ]
+
+
+def test_the_function_listing_has_both_modes_and_the_regression_page_marks_mode_r():
+    at = open_page()
+    at.button_group(key="tutorial").set_value("KNN class").run()
+    assert class_blocks(at)
+    at.button_group(key="tutorial").set_value("knn() function").run()
+    code, _ = code_blocks(at)
+    assert 'if mode == "r":' in code and "return np.mean(values)" in code
+    at.switch_page("pages/regression.py").run()
+    assert not at.exception, at.exception
+    listing = next(c.value for c in at.code if "def knn(" in c.value)
+    marked = [line for line in listing.splitlines() if line.startswith("→")]
+    assert [line[1:].strip() for line in marked] == ["return np.mean(values)"]
