@@ -163,7 +163,7 @@ def step_navigation(container, n_steps: int) -> int:
     now = st.session_state.get("sstep")
     if isinstance(now, int) and now > n_steps:
         st.session_state["sstep"] = n_steps
-    left, middle, right = container.columns([1.3, 5, 1.3], vertical_alignment="bottom")
+    left, middle, right = container.columns([1.6, 4, 1.6], vertical_alignment="bottom")
     if n_steps > 1:
         step = middle.slider(
             "Step of the search",
@@ -423,11 +423,12 @@ def split_labels(splits: Splits, x_range, y_range, scale: float = 1.0) -> list[d
         order = order[splits.depth[order] < last] if np.any(splits.depth[order] < last) else order
     notes = []
     for i in order:
-        j, v, lo, hi = int(splits.dim[i]), float(splits.value[i]), splits.lo[i], splits.hi[i]
-        # At the line's top (a vertical split) or left end (a horizontal one): away from the
-        # middle of the box, where the query and its neighbours tend to be.
+        j, v, lo = int(splits.dim[i]), float(splits.value[i]), splits.lo[i]
+        # At the line's bottom (a vertical split) or left end (a horizontal one): away from
+        # the middle of the box, where the query and its neighbours tend to be, and from the
+        # counter along the top.
         place = (
-            dict(x=v, y=min(hi[1], y_range[1]), yanchor="top", textangle=-90)
+            dict(x=v, y=max(lo[1], y_range[0]), yanchor="bottom", textangle=-90)
             if j == 0
             else dict(x=max(lo[0], x_range[0]), y=v, xanchor="left")
         )
@@ -454,10 +455,15 @@ def _crosses(points, arm: float) -> str:
     )
 
 
-def step_shapes(X, search: TreeSearch, index: int, *, metric: str, arm: float, scale=1.0):
-    """Return the shapes of step ``index``: leaves, pruned boxes, measured points, best k."""
+def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_range, scale=1.0):
+    """Return the shapes of step ``index``: leaves, pruned boxes, measured points, best k.
+
+    Also the counter of distances measured so far, along the top of the plot area.
+    """
     steps = search.steps[: index + 1]
     step = search.steps[index]
+    (x0, x1), (y0, y1) = x_range, y_range
+    arm = 0.006 * max(x1 - x0, y1 - y0) * scale  # half the size of a measured point's cross
     q = search.query
     shapes = []
     for s in steps:
@@ -560,58 +566,45 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, arm: float, s
             ysizemode="pixel",
             xanchor=float(q[0]),
             yanchor=float(q[1]),
-            path=_star_path(12 * scale),
-            fillcolor="white",
-            line=dict(color="black", width=1.5),
+            path=_star_path(13 * scale),
+            fillcolor=MEASURED,
+            line=dict(color="white", width=1.5),
             name="query",
+        )
+    )
+    # The counter, inside the plot area along its top edge (in data units, so it stays on
+    # the plot when a narrow screen shrinks the plot area), so every screen shows it with the
+    # plot; a shape, so a step still redraws the shapes alone.
+    shapes.append(
+        dict(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=x0,
+            x1=x1,
+            y0=y1 - 0.07 * (y1 - y0),
+            y1=y1,
+            fillcolor="rgba(255,255,255,0.85)",
+            line=dict(width=0),
+            name="counter",
+            label=dict(
+                text=f"measured so far: {step.n_measured:,} of {search.n_samples:,}",
+                textposition="middle left",
+                font=dict(size=round(14 * scale), color="#1b1b1b"),
+            ),
         )
     )
     return shapes
 
 
-def _legend(scale: float) -> list[dict]:
-    # Empty traces: legend entries for the shapes, the same at every step (so a step only
-    # relayouts the shapes).
-    empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip")
-    square = dict(symbol="square", size=round(14 * scale))
-    return [
-        dict(
-            empty,
-            mode="markers",
-            marker=dict(square, color="rgba(0,158,115,0.3)", line=dict(color=VISITED, width=1.5)),
-            name="leaf measured",
-        ),
-        dict(
-            empty,
-            mode="markers",
-            marker=dict(square, color="rgba(107,107,107,0.3)", line=dict(color=PRUNED, width=1)),
-            name="box pruned",
-        ),
-        dict(
-            empty,
-            mode="markers",
-            marker=dict(symbol="x-thin-open", size=round(10 * scale), line=dict(width=1.5)),
-            line=dict(color=MEASURED),
-            name="distance measured",
-        ),
-        dict(
-            empty,
-            mode="markers",
-            marker=dict(
-                symbol="circle-open",
-                size=round(18 * scale),
-                color=NEIGHBOR_RING,
-                line=dict(width=2.5, color=NEIGHBOR_RING),
-            ),
-            name="best k so far",
-        ),
-        dict(
-            empty,
-            mode="markers",
-            marker=dict(symbol="star", size=round(20 * scale), color="white", line=dict(width=1.5)),
-            name="query",
-        ),
-    ]
+#: What the marks mean, said under the plot (a legend in the figure took up to five rows of a
+#: phone's screen). Plain text, no user input.
+KEY = (
+    "**Key:** grey lines are the tree's splits, each box cut in two at the labelled value; "
+    "the **orange** box is this step's; **green** boxes are leaves whose points were measured "
+    "(**×**); **grey** boxes were pruned unmeasured; **rings** mark the best k so far and the "
+    "dashed outline reaches the k-th; the **black star** is the query."
+)
 
 
 def search_figure(
@@ -660,13 +653,12 @@ def search_figure(
     (x0, x1), (y0, y1) = x_range, y_range
     seen = (X[:, 0] >= x0) & (X[:, 0] <= x1) & (X[:, 1] >= y0) & (X[:, 1] <= y1)
     traces = class_traces(X[seen], np.asarray(codes)[seen], names, size=round(8 * scale))
-    for t in traces:  # faded: the search's marks are what this picture is about
+    for t in traces:  # faded: the search's marks are the subject here (see KEY)
         t["marker"]["opacity"] = 0.45
-    traces.extend(_legend(scale))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
-    arm = 0.006 * max(x_range[1] - x_range[0], y_range[1] - y_range[0]) * scale
+    layout["showlegend"] = False
     layout["shapes"] = split_shapes(splits) + step_shapes(
-        X, search, index, metric=metric, arm=arm, scale=scale
+        X, search, index, metric=metric, x_range=x_range, y_range=y_range, scale=scale
     )
     layout["annotations"] = split_labels(splits, x_range, y_range, scale)
     return _figure(traces, layout)

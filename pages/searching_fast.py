@@ -20,26 +20,28 @@ k, metric, p, _ = state.model_controls(n_samples)
 st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
 presenter = state.presenter_control()
 nav_slot = st.container()
-heading_slot = st.container()
 plot_col, side_col = st.columns([3, 2], gap="medium")
+text_slot = side_col.container()  # the step, beside the picture
+controls_slot = side_col.container()
 
 # 2. knn_core computes everything: ONE traced search on the engine's own tree.
 data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, "uniform")
 names = style.display_names(model.classes_)
-query = state.query_controls(side_col, bounds)
+query = state.query_controls(controls_slot, bounds)
 search = sf.search(data_key, query, k, metric, p)
 engine = model.kneighbors([query], return_distance=False)[0]
 index = sf.step_navigation(nav_slot, len(search.steps))
 step = search.steps[index]
-zoom = sf.zoom_control(side_col)
-depth = sf.depth_control(side_col, sf.height(data_key))
+zoom = sf.zoom_control(controls_slot)
+depth = sf.depth_control(controls_slot, sf.height(data_key))
 x_range, y_range = sf.window(data_key, search, bounds, zoom)
 
 # 3. Figures.
-height = 720 if presenter else 560
-scale = 1.5 if presenter else 1.0
+# Presenter mode: the step controls and the plot fit one 720-pixel-high projector screen.
+height = 600 if presenter else 560
+scale = 1.4 if presenter else 1.0
 fig = sf.search_figure(
     X,
     model.y_codes_,
@@ -55,24 +57,9 @@ fig = sf.search_figure(
 )
 
 # 4. Display.
-with heading_slot:
+with text_slot:
     st.subheader(f"Step {index + 1} of {len(search.steps)}: {sf.step_title(step)}")
     st.markdown(sf.step_explanation(search, index))
-
-with plot_col:
-    knn_canvas(
-        fig,
-        key="sf_canvas",
-        height=height,
-        on_click=state.place_query,
-        click_hint="click to search from here",
-    )
-    st.caption(
-        "Grey lines: the tree's splits, each box cut in two at the labelled value. Orange: the "
-        "box of this step. Click anywhere on the plot, or type below, to move the query."
-    )
-
-with side_col:
     st.metric(
         "Distances measured so far",
         f"{step.n_measured:,} of {n_samples:,}",
@@ -84,6 +71,16 @@ with side_col:
     if step.best_indices.size:
         st.dataframe(sf.best_table(step, names, model.y_codes_), hide_index=True, width="stretch")
     st.markdown(sf.result_sentence(search, engine))
+
+with plot_col:
+    knn_canvas(
+        fig,
+        key="sf_canvas",
+        height=height,
+        on_click=state.place_query,
+        click_hint="click to search from here",
+    )
+    st.caption(sf.KEY + " Click anywhere on the plot, or type a query, to move it.")
     if n_samples < 50:
         st.caption(
             "Below 50 points the engine itself measures every distance (it is faster than "
