@@ -411,12 +411,16 @@ def split_shapes(splits: Splits) -> list[dict]:
     return shapes
 
 
-def split_labels(splits: Splits, x_range, y_range, scale: float = 1.0) -> list[dict]:
-    """Annotations naming the axis and value of the splits of the top levels.
+def split_labels(splits: Splits, x_range, y_range, query, scale: float = 1.0) -> list[dict]:
+    """Return annotations naming the axis and value of the splits of the top levels.
 
     Every split is labelled while there are at most :data:`MAX_SPLIT_LABELS`; otherwise only
-    the levels that fit. A label sits at the end of its line that is in view.
+    the levels that fit. A label sits at the end of its line that is in view; a label that
+    would be out of view, or would cover the query, is left out (the step's text names the
+    splits the query passes).
     """
+    (x0, x1), (y0, y1) = x_range, y_range
+    near = 0.06 * max(x1 - x0, y1 - y0)
     order = np.argsort(splits.depth, kind="stable")[:MAX_SPLIT_LABELS]
     if len(splits.depth) > MAX_SPLIT_LABELS:
         last = splits.depth[order[-1]]
@@ -432,6 +436,11 @@ def split_labels(splits: Splits, x_range, y_range, scale: float = 1.0) -> list[d
             if j == 0
             else dict(x=max(lo[0], x_range[0]), y=v, xanchor="left")
         )
+        x, y = place["x"], place["y"]
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            continue
+        if abs(x - query[0]) < near and abs(y - query[1]) < near:
+            continue
         notes.append(
             dict(
                 place,
@@ -515,8 +524,11 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_ra
                 name="k-th best so far",
             )
         )
+    # A descent ends in the leaf that holds the query: that box (the next step's) is the one
+    # this step is about.
+    box = search.steps[index + 1] if step.kind == "descend" else step
     shapes.append(
-        _rect(step.lo, step.hi, line=dict(color=CURRENT, width=3.5), name="this step's box")
+        _rect(box.lo, box.hi, line=dict(color=CURRENT, width=3.5), name="this step's box")
     )
     if step.kind in ("visit", "prune"):
         spot = np.clip(q, step.lo, step.hi)
@@ -657,10 +669,13 @@ def search_figure(
         t["marker"]["opacity"] = 0.45
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     layout["showlegend"] = False
+    # On a narrow screen equal scales shrink the plot area's height: keep it at the top, by
+    # the step controls, and leave the spare room below.
+    layout["yaxis"]["constraintoward"] = "top"
     layout["shapes"] = split_shapes(splits) + step_shapes(
         X, search, index, metric=metric, x_range=x_range, y_range=y_range, scale=scale
     )
-    layout["annotations"] = split_labels(splits, x_range, y_range, scale)
+    layout["annotations"] = split_labels(splits, x_range, y_range, search.query, scale)
     return _figure(traces, layout)
 
 

@@ -40,8 +40,8 @@ x_range, y_range = sf.window(data_key, search, bounds, zoom)
 
 # 3. Figures.
 # Presenter mode: the step controls and the plot fit one 720-pixel-high projector screen.
-height = 600 if presenter else 560
-scale = 1.4 if presenter else 1.0
+height = 520 if presenter else 560
+scale = 1.3 if presenter else 1.0
 fig = sf.search_figure(
     X,
     model.y_codes_,
