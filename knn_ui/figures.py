@@ -336,6 +336,21 @@ def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0, *, names=No
     return shapes
 
 
+def _neighbourhood_name(metric_label: str) -> str:
+    """Return the legend text of the metric ball: ``"Manhattan neighbourhood (diamond)"``.
+
+    ``metric_label`` is a metric name, optionally with its shape after a colon
+    (``"Manhattan: diamond"``), as the pages pass it.
+
+    Examples
+    --------
+    >>> _neighbourhood_name("Manhattan: diamond"), _neighbourhood_name("Euclidean")
+    ('Manhattan neighbourhood (diamond)', 'Euclidean neighbourhood')
+    """
+    metric, _, shape = str(metric_label).partition(": ")
+    return f"{metric} neighbourhood" + (f" ({shape})" if shape else "")
+
+
 def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[dict]:
     # Legend entries for the shapes: traces with no points. They do not depend on where the
     # query is, so a click changes the layout shapes and nothing else, and the canvas redraws
@@ -347,7 +362,7 @@ def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[di
             empty,
             mode="lines",
             line=dict(color=SPOKE, width=1.5, dash="dash"),
-            name=f"neighbourhood: {neighbourhood.metric_label}",
+            name=_neighbourhood_name(neighbourhood.metric_label),
         ),
         dict(
             empty,

@@ -23,18 +23,26 @@ from knn_ui import cache, figures
 from knn_ui.style import shape_of
 
 
-def class_choice_label(code: int, name: str) -> str:
+def class_choice_label(code: int, name: str, *, picked=False, answer=False) -> str:
     """Return the quiz button label of a class: glyph, name and shape.
+
+    After the reveal, the label also says which class the student picked and which one KNN
+    predicts, so the pick stays visible beside the answer.
 
     Examples
     --------
     >>> class_choice_label(0, "red")
     '● red (circles)'
+    >>> class_choice_label(1, "blue", picked=True, answer=True)
+    '■ blue (squares) · you picked this · KNN predicts this'
     """
     description, glyph = shape_of(code)
-    return f"{glyph} {name} ({description})"
+    notes = (" · you picked this" if picked else "") + (" · KNN predicts this" if answer else "")
+    return f"{glyph} {name} ({description}){notes}"
 
 
+#: Height of the quiz plot in pixels (the same before and after the reveal).
+QUIZ_HEIGHT = 560
 #: Top margin of both quiz figures, room for a three-row legend, so the plot keeps its size
 #: when the answer is revealed.
 QUIZ_TOP_MARGIN = 110

@@ -7,6 +7,7 @@ from knn_core.lessons.trace import trace_query
 from knn_core.neighbors import TIE_RULE
 from knn_ui import cache, figures, router, state, style, views
 from knn_ui import quiz as qz
+from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -77,7 +78,9 @@ else:
 # 4. Display.
 plot_col, side_col = st.columns([3, 2], gap="medium")
 with plot_col:
-    st.plotly_chart(fig, key="quiz_plot", theme=None, config={"displaylogo": False})
+    # The same plot component as every other page (no zoom toolbar); no preview, which
+    # would give the answer away, and a click does nothing the quiz asks for.
+    knn_canvas(fig, key="quiz_canvas", height=qz.QUIZ_HEIGHT, click_hint="")
     if done:
         st.caption(
             "The rings mark the k nearest points, the dashed outline reaches the k-th of them, "
@@ -102,7 +105,9 @@ with side_col:
         st.caption("A tricky one: the spot is near the border between classes.")
     for code, name in enumerate(names):
         st.button(
-            qz.class_choice_label(code, name),
+            qz.class_choice_label(
+                code, name, picked=done and choice == code, answer=done and code == answer
+            ),
             key=f"quiz_class_{code}",
             on_click=qz.quiz_pick,
             args=(session, question_key, code),
@@ -128,7 +133,10 @@ with side_col:
     )
     if done:
         if choice == answer:
-            st.success(f"Right: KNN predicts {names[answer]}.", icon=":material/check_circle:")
+            st.success(
+                f"Right: you picked {names[choice]}, and KNN predicts {names[answer]}.",
+                icon=":material/check_circle:",
+            )
         else:
             st.error(
                 f"Not this time: you picked {names[choice]}, KNN predicts {names[answer]}.",

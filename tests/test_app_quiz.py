@@ -11,6 +11,7 @@ from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
 from knn_core.lessons.quiz import quiz_query
 from knn_core.models import KNNClassifier
+from knn_ui.components import component_name
 from tests.neighbour_rows import app_prediction, app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -55,9 +56,21 @@ def expected_answer(question=1, *, seed=0, k=3) -> tuple[tuple[float, float], in
     return query, int(model.predict([query])[0])
 
 
+def canvas(at) -> dict:
+    """The quiz plot: the same canvas component as the other pages, and what it was sent."""
+    assert not at.get("plotly_chart")  # no plain Plotly chart (with its zoom toolbar)
+    found = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == component_name("canvas")
+        and e.proto.id.endswith("-quiz_canvas")
+    ]
+    assert len(found) == 1
+    return json.loads(found[0].proto.bytes)
+
+
 def trace_names(at) -> list[str]:
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return [t.get("name", "") for t in spec["data"]]
+    return [t.get("name", "") for t in canvas(at)["figure"]["data"]]
 
 
 def score(at) -> str:
@@ -95,7 +108,14 @@ def test_right_then_wrong_answers_update_the_score(quiz):
     assert not button(quiz, "Reveal").disabled
     button(quiz, "Reveal").click().run()
     assert not quiz.exception
-    assert quiz.success and f"KNN predicts {NAMES[answer]}" in quiz.success[0].value
+    assert quiz.success[0].value == (
+        f"Right: you picked {NAMES[answer]}, and KNN predicts {NAMES[answer]}."
+    )
+    # The pick stays visible beside the answer on the (now disabled) buttons.
+    assert quiz.button(key=f"quiz_class_{answer}").label.endswith(
+        "· you picked this · KNN predicts this"
+    )
+    assert canvas(quiz)["preview"] is None  # no preview, before or after: nothing given away
     assert score(quiz) == "1 of 1"
     assert app_prediction(quiz) == NAMES[answer]
     # After the reveal: regions, neighbour rings and the coloured query are drawn.
@@ -114,7 +134,11 @@ def test_right_then_wrong_answers_update_the_score(quiz):
     wrong = 1 - answer
     quiz.button(key=f"quiz_class_{wrong}").click().run()
     button(quiz, "Reveal").click().run()
-    assert quiz.error and "Not this time" in quiz.error[0].value
+    assert quiz.error[0].value == (
+        f"Not this time: you picked {NAMES[wrong]}, KNN predicts {NAMES[answer]}."
+    )
+    assert quiz.button(key=f"quiz_class_{wrong}").label.endswith("· you picked this")
+    assert quiz.button(key=f"quiz_class_{answer}").label.endswith("· KNN predicts this")
     assert score(quiz) == "1 of 2"
 
     button(quiz, "Reset score").click().run()

@@ -71,7 +71,7 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     assert shapes["neighbourhood"].path.startswith("M") and shapes["neighbourhood"].path[-1] == "Z"
     legend = {t.name: t for t in fig.data if list(t.x) == [None]}
     assert set(legend) == {
-        "neighbourhood: Euclidean: circle",
+        "Euclidean neighbourhood (circle)",
         "5 nearest",
         "query, filled in its predicted class's colour",
     }
