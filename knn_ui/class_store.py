@@ -22,6 +22,7 @@ an answer may be; whether it is right is worked out by :mod:`knn_ui.class_mode`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
@@ -217,11 +218,16 @@ def engine_url(url: str) -> str:
     return url
 
 
+#: Execution option of a read-only transaction (SQLite then starts it without the write lock).
+_WRITE = "knn_class_write"
+
+
 def _sqlite_setup(engine: sa.Engine) -> None:
     """Let SQLite wait for a busy database and take the write lock at the start of a transaction.
 
     Python's sqlite3 would start transactions itself, late, so two sessions could both read and
     then fail to write; with ``BEGIN IMMEDIATE`` they queue instead (SQLAlchemy's recipe).
+    Read-only transactions (:meth:`ClassStore._reading`) start with a plain ``BEGIN``.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -235,7 +241,9 @@ def _sqlite_setup(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads need no lock up front: in WAL mode they never wait for a writer.
+        write = connection.get_execution_options().get(_WRITE, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class ClassStore:
@@ -300,6 +308,14 @@ class ClassStore:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    @contextlib.contextmanager
+    def _reading(self):
+        """Yield a connection in a read-only transaction (writes use ``engine.begin()``)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: False})
+            with conn.begin():
+                yield conn
+
     # --- rooms --------------------------------------------------------------------------------
     def create_room(self) -> tuple[str, str]:
         """Start a room; return ``(join code, teacher key)``. The key is never stored."""
@@ -335,7 +351,7 @@ class ClassStore:
 
     def room(self, code: str) -> Room | None:
         """Return the live room with this join code, or None (unknown, expired or ended)."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             row = self._live_room(conn, code)
         return None if row is None else self._room(row)
 
@@ -352,7 +368,7 @@ class ClassStore:
 
     def check_teacher(self, code: str, key: str) -> Room:
         """Return the room if ``key`` is its teacher key; raise :class:`ClassError` if not."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             return self._room(self._teacher_room(conn, code, key))
 
     def end_room(self, code: str, key: str) -> None:
@@ -410,7 +426,7 @@ class ClassStore:
 
     def current(self, code: str) -> tuple[Room, Question | None] | None:
         """Return the live room and its current question, or None when the room is not live."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             row = self._live_room(conn, code)
             if row is None:
                 return None
@@ -464,14 +480,14 @@ class ClassStore:
 
     def student(self, code: str, token: str) -> Student | None:
         """Return the student of the live room ``code`` holding ``token``, or None."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             room = self._live_room(conn, code)
             row = None if room is None else self._student_row(conn, room.id, token)
         return None if row is None else Student(row.id, row.number, row.nickname, row.hidden)
 
     def students(self, code: str, key: str) -> list[Student]:
         """Every student of the room, in joining order (teacher)."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             room = self._teacher_room(conn, code, key)
             rows = conn.execute(
                 sa.select(students).where(students.c.room_id == room.id).order_by(students.c.number)
@@ -538,7 +554,7 @@ class ClassStore:
 
     def my_answer(self, code: str, token: str, question_id: int) -> Answer | None:
         """Return this student's answer to a question of the live room, or None."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             room = self._live_room(conn, code)
             student = None if room is None else self._student_row(conn, room.id, token)
             if student is None:
@@ -553,7 +569,7 @@ class ClassStore:
 
     def answers(self, code: str, key: str, question_id: int) -> tuple[int, list[Answer]]:
         """Return ``(students joined, answers to the question)`` (teacher)."""
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             room = self._teacher_room(conn, code, key)
             joined = conn.execute(
                 sa.select(sa.func.count()).where(students.c.room_id == room.id)
@@ -571,7 +587,7 @@ class ClassStore:
 
         An ended or expired room can still be exported with its key.
         """
-        with self.engine.begin() as conn:
+        with self._reading() as conn:
             room = self._teacher_room(conn, code, key, live=False)
             rows = conn.execute(
                 sa.select(
