@@ -29,7 +29,7 @@ TEACHER_VIEW = {"width": 1280, "height": 720}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 PAGE = "/class_mode"
 #: Longest wait for a screen to follow (generous: the machine may be busy).
-WAIT = 30_000
+WAIT = 60_000
 
 
 @contextlib.contextmanager
