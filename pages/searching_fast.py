@@ -1,5 +1,7 @@
 """Searching fast: how a KD-tree finds the k nearest neighbours without measuring every distance."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from knn_ui import cache, router, state, style
@@ -119,7 +121,7 @@ with feat_col:
         "query, nothing can be pruned, and the advantage fades."
     )
     st.page_link(
-        "pages/experiment.py",
+        str(Path(__file__).with_name("experiment.py")),  # absolute: wherever app.py runs from
         label="The curse of dimensionality, on the tutorial's experiment page",
         icon=":material/science:",
     )

@@ -147,7 +147,7 @@ def test_presenter_mode():
 
 def test_the_counter_adds_up_the_measured_leaves():
     # The counter grows by exactly the number of points each "measure" step names.
-    at = open_page({"n": "1000"})
+    at = open_page({"n": "200"})
     count = 0
     for i in range(1, n_steps(at) + 1):
         at.slider(key="sstep").set_value(i).run()
@@ -156,3 +156,20 @@ def test_the_counter_adds_up_the_measured_leaves():
             count += int(text.split("**")[1])
         assert int(counter(at).split(" of ")[0].replace(",", "")) == count
     assert count > 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"data": "Moons", "n": "500"},
+        {"data": "Circles", "n": "500", "k": "7"},
+        {"data": "Spiral", "n": "500", "classes": "5"},
+        {"data": "XOR", "n": "500", "metric": "Minkowski", "p": "1.5"},
+        {"data": "Uniform", "n": "2000", "k": "50"},
+    ],
+    ids=lambda p: "-".join(p.values()),
+)
+def test_every_data_set_ends_with_the_engines_neighbours(params):
+    at = last_step(open_page(params))
+    assert at.selectbox(key="data").value == params["data"].lower()  # the link was read
+    assert any("the same k neighbours, in the same order" in m.value for m in at.markdown)

@@ -245,6 +245,13 @@ OTHER_PAGES = [
     ("pages/regression.py", {"k": "5"}, [UNKNOWN.format("k=5")]),
     ("pages/distances.py", {"zz": "**x**"}, [UNKNOWN.format("zz=**x**")]),
     ("pages/experiment.py", {"zz": "1"}, [UNKNOWN.format("zz=1")]),
+    ("pages/searching_fast.py", {"sstep": "abc"}, [IGNORED.format("sstep=abc")]),
+    ("pages/searching_fast.py", {"depth": "-4"}, [IGNORED.format("depth=-4")]),
+    (
+        "pages/searching_fast.py",
+        {"budget": "x", "zoom": "maybe"},
+        [IGNORED.format("budget=x"), IGNORED.format("zoom=maybe")],
+    ),  # fmt: skip
 ]
 
 
