@@ -241,3 +241,17 @@ def test_cost_grows_slowly_with_size_and_fades_with_features():
     by_dim = cost_by_features(2_000, [1, 2, 4, 8, 12], 3, n_queries=5)
     assert by_dim[0] < by_dim[2] < by_dim[4]
     assert by_dim[4] > 0.5 * 2_000  # the advantage has faded: most points are measured
+
+
+@pytest.mark.parametrize("n", [10, 50, 1_000, 20_000])
+def test_the_leaf_total_counts_the_trees_leaves(n):
+    X = random_data(n)
+    tree = build_tree(X)
+    stack, leaves = [tree.tree], 0
+    while stack:
+        node = stack.pop()
+        if node.split_dim == -1:
+            leaves += 1
+        else:
+            stack.extend((node.lesser, node.greater))
+    assert trace_search(tree, X, [0.0, 0.0], 1).n_leaves_total == leaves

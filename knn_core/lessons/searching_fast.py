@@ -153,12 +153,6 @@ class _Budget(Exception):
     """Raised inside the walk when the leaf budget is spent."""
 
 
-def _leaf_count(node) -> int:
-    if node.split_dim == -1:
-        return 1
-    return _leaf_count(node.lesser) + _leaf_count(node.greater)
-
-
 def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=None) -> TreeSearch:
     """Search the k nearest training points of ``query`` in ``tree``, recording every step.
 
@@ -304,7 +298,7 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
         distances=best_d,
         n_measured=counts["measured"],
         n_leaves=counts["leaves"],
-        n_leaves_total=_leaf_count(tree.tree),
+        n_leaves_total=(int(tree.size) + 1) // 2,  # a binary tree of `size` nodes
         complete=complete,
     )
 
