@@ -130,13 +130,29 @@ def _regions_trace(regions: Regions, names: Sequence[str]) -> dict:
     )
 
 
-def plain(text: str) -> str:
+#: Longest name a figure shows in full (legend entries, axis titles): a longer class or column
+#: name from a user's file is cut with "…", so that it cannot squeeze the plot to nothing.
+NAME_CHARS = 40
+
+
+def plain(text: str, limit: int = NAME_CHARS) -> str:
     """Return ``text`` with the characters Plotly would read as markup escaped.
 
     Plotly renders a small subset of HTML (``<b>``, ``<br>``...) in names and titles; class
-    names from a user's CSV file must show exactly as typed.
+    names from a user's CSV file must show exactly as typed. Names longer than ``limit``
+    characters are cut with "…"; line breaks and tabs become spaces.
+
+    Examples
+    --------
+    >>> plain("<b>x</b> & y")
+    '&lt;b&gt;x&lt;/b&gt; &amp; y'
+    >>> plain("a" * 50)
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…'
     """
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = " ".join(str(text).splitlines()).replace("\t", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 #: From this many points on, markers are drawn with WebGL (SVG slows down past a few thousand).

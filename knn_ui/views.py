@@ -19,12 +19,14 @@ _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=&\"'")
 
 
 def literal(text: str) -> str:
-    r"""Return ``text`` escaped so that Streamlit's Markdown shows it exactly as written.
+    r"""Return ``text`` escaped so that Streamlit's Markdown shows most of it as written.
 
-    Class names in explanations can come from a user's file; a backslash before every
-    Markdown, HTML, LaTeX (``$``) and Streamlit directive (``:red[...]``, ``:material/...:``)
-    character keeps them from formatting anything, and line breaks and tabs become spaces (a
-    new line could start a heading, a list or an indented code block).
+    A backslash before every Markdown, HTML, LaTeX (``$``) and Streamlit directive
+    (``:red[...]``, ``:material/...:``) character keeps it from formatting anything, and line
+    breaks and tabs become spaces (a new line could start a heading, a list or an indented
+    code block). It is not enough for text a user typed: a browser test showed Markdown's
+    autolinks still turning an escaped ``https\://...`` into a live link. Show user text
+    with plain-text elements (``st.text``, the app's own DOM components) instead.
 
     Examples
     --------
@@ -150,11 +152,11 @@ def confusion_view(cm, names: Sequence[str], *, points: str, key: str) -> None:
         if not mistakes:
             st.markdown("No point was mistaken for another class.")
             return
-        lines = [
-            f"- {count:,} {literal(names[true])} predicted as {literal(names[pred])}"
-            for true, pred, count in mistakes[:6]
-        ]
+        # Class names can come from a user's file: plain text, never Markdown (escaping is not
+        # enough: a link in a name is still made live by Markdown's autolinks).
+        st.markdown("The mix-ups, most frequent first:")
+        for true, pred, count in mistakes[:6]:
+            st.text(f"• {count:,} {names[true]} predicted as {names[pred]}")
         more = len(mistakes) - 6
         if more > 0:
-            lines.append(f"- and {more} smaller mix-up{'s' if more > 1 else ''}")
-        st.markdown("The mix-ups, most frequent first:\n" + "\n".join(lines))
+            st.text(f"• and {more} smaller mix-up{'s' if more > 1 else ''}")

@@ -402,7 +402,7 @@ def tab_until(page, wanted, *, limit: int = MAX_TABS) -> dict:
 
 
 def prediction(page) -> str:
-    return page.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    return page.locator(".knn-pred-value").first.inner_text().strip()
 
 
 def test_keyboard_reaches_every_playground_control(page, app_url):
@@ -425,7 +425,7 @@ def test_keyboard_reaches_every_playground_control(page, app_url):
 
 K_SLIDER = '[data-testid="stSlider"] input[type="range"][aria-label^="k ("]'
 PREDICTION_IS_NOT = """(before) => {
-    const m = document.querySelector('[data-testid="stMetricValue"]');
+    const m = document.querySelector('.knn-pred-value');
     return m && m.innerText.trim() !== before;
 }"""
 

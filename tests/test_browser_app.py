@@ -48,7 +48,7 @@ def query_inputs(page):
 
 
 def prediction(page) -> str:
-    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    return page.locator(".knn-pred-value").first.inner_text()
 
 
 @pytest.fixture
@@ -164,10 +164,7 @@ def test_presenter_mode_tucks_the_sidebar_away_and_enlarges_the_vote(playground)
         "Math.round(document.querySelector('[data-testid=stSidebar]')"
         ".getBoundingClientRect().right)"
     )
-    size = (
-        "parseFloat(getComputedStyle(document.querySelector("
-        "'[data-testid=stMetricValue] p')).fontSize)"
-    )
+    size = "parseFloat(getComputedStyle(document.querySelector('.knn-pred-value')).fontSize)"
     # The vote bars and the neighbour table (their own components) grow with the page's text.
     drawn = "(sel) => document.querySelector(sel).getBoundingClientRect().height"
     assert page.evaluate(sidebar_right) > 0

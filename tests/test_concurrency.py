@@ -96,7 +96,7 @@ def test_twenty_sessions_at_once_each_see_exactly_their_own_state(browser, strea
             assert float(query["qy"]) == float(link["qy"]), f"session {i}: {page.url}"
             assert query.get("edits") == link["edits"], f"session {i}: {page.url}"
             assert page.get_by_text("51 points").count() == 1, f"session {i}: its own point"
-            shown = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            shown = page.locator(".knn-pred-value").first.inner_text()
             assert shown.strip() == want[i], f"session {i}"
     except Exception:
         for i, page in enumerate(pages):  # what each session showed, for the failure report

@@ -65,7 +65,7 @@ def neighbour_column(page, name):
 
 
 def prediction(page) -> str:
-    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    return page.locator(".knn-pred-value").first.inner_text()
 
 
 def open_playground(page, url, query=""):
