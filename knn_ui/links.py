@@ -232,6 +232,27 @@ def _check(state, params, key: str, raw: list[str]) -> tuple[Finding | None, lis
 # --- the hook ----------------------------------------------------------------------------------
 
 
+def _overflows(value: str) -> bool:
+    """Whether ``value`` reads as a number too large for a float (``9`` * 400, ``1e400``)."""
+    try:
+        return math.isinf(float(value)) and "inf" not in value.lower()
+    except (ValueError, OverflowError):
+        return False
+
+
+def _drop_overflowing_numbers(params) -> None:
+    """Forget link values too large for any number before the page's widgets read them.
+
+    Streamlit's integer inputs fail on such a value (``OverflowError``) instead of ignoring
+    it. The link's raw values were recorded first, so the notice still reports the value as
+    ignored.
+    """
+    for key in list(params):
+        if any(_overflows(v) for v in params.get_all(key)):
+            params.discard_param_no_forward_msg(key)
+            params._initial_query_params.pop(key, None)
+
+
 def _raw_params() -> list[tuple[str, list[str]]]:
     return [(key, list(st.query_params.get_all(key))) for key in st.query_params]
 
@@ -401,6 +422,7 @@ def run(page) -> None:
     try:
         ctx, state = _streamlit_state()
         params = state.query_params
+        _drop_overflowing_numbers(params)
         _streamlit_hold_url_updates(ctx, params)
     except Exception:  # noqa: BLE001 - an unknown Streamlit: plain behaviour, no notice
         memo["done"] = True

@@ -18,7 +18,16 @@ st.markdown(
 params = ev.controls()
 
 # 2. knn_core runs the experiment (cached on scalars).
-result = ev.experiment(params)
+try:
+    result = ev.experiment(params)
+except ValueError as err:  # settings knn_core cannot compute with (say, from a link)
+    st.warning(
+        "The experiment cannot run with these settings (see below). Change them in the "
+        "sidebar, or press *Back to the tutorial's values* there.",
+        icon=":material/warning:",
+    )
+    st.text(str(err))
+    st.stop()
 dims, ratio_mean, ratio_std = ev.ratio_curve()
 
 # 3 + 4. Figures and display.

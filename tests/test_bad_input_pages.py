@@ -40,6 +40,10 @@ EXTREME_LINKS = [
     {"qx": "nan", "qy": "inf", "k": "1000", "metric": "Minkowski", "p": "10"},
     {"qx": "-inf", "qy": "1e400", "weights": "Distance", "metric": "Chebyshev"},
     {"qx": "0x10", "qy": "-1e200", "k": "50", "metric": "Manhattan", "question": "1e308"},
+    # Numbers too large for a float (Streamlit's integer inputs raised OverflowError on them).
+    {"seed": "9" * 400, "k": "9" * 400, "question": "1e400", "e_seed": "-" + "9" * 400},
+    # Every setting of the tutorial's experiment and the lessons vanishingly small or huge.
+    {"e_sigma": "1e-320", "e_mu0": "1e-320", "e_mu1": "1e-320", "r_x": "1e308", "tp": "1e308"},
 ]
 
 
