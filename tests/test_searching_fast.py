@@ -8,6 +8,8 @@ tiny tree.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
@@ -255,3 +257,28 @@ def test_the_leaf_total_counts_the_trees_leaves(n):
         else:
             stack.extend((node.lesser, node.greater))
     assert trace_search(tree, X, [0.0, 0.0], 1).n_leaves_total == leaves
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    hst.integers(1, 200),  # points
+    hst.integers(1, 5),  # spread of the integer grid: small spreads give many ties
+    hst.integers(1, 40),  # k
+    hst.sampled_from(METRICS),
+    hst.integers(1, 8),  # leaf size
+    hst.integers(0, 2**32 - 1),
+)
+def test_any_small_integer_data_gives_the_engines_neighbours(n, spread, k, metric_p, leaf, seed):
+    # Integer coordinates on a small grid: duplicates and equal distances everywhere, the
+    # case where the order of equal distances decides the answer.
+    metric, p = metric_p
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-spread, spread + 1, size=(n, 2)).astype(float)
+    q = rng.integers(-spread - 1, spread + 2, size=2) / 2.0
+    k = min(k, n)
+    tree = cKDTree(X, leafsize=leaf, balanced_tree=False, compact_nodes=False)
+    search = trace_search(tree, X, q, k, metric=metric, p=p)
+    dist, ind = NeighborIndex(X, metric=metric, p=p).query(q[None, :], k)
+    assert search.indices.tolist() == ind[0].tolist()
+    np.testing.assert_array_equal(search.distances, dist[0])
+    assert search.n_measured <= n
