@@ -399,7 +399,7 @@ def scaling_figure(effect, codes, names, outline, *, height=470):
         paper_bgcolor="white",
         hovermode=False,
         dragmode=False,
-        legend=dict(orientation="h", yanchor="top", y=-0.16, xanchor="left", x=0.0),
+        # Above the plot (margins grow to hold it), clear of the x-axis title below.
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0.0),
     )
-    layout["margin"]["b"] = 110
     return go.Figure(data=traces, layout=layout, _validate=False)

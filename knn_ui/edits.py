@@ -398,8 +398,9 @@ def controls(edited: EditedData) -> None:
     )
     if st.session_state.get(CLASS_KEY, 0) not in range(edited.n_classes):
         st.session_state.pop(CLASS_KEY, None)  # fewer classes now: back to the first
-    pick_col, undo_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
-    pick_col.segmented_control(
+    # The class picker has a row of its own: with five classes it needs the whole width (in
+    # a shared row its last choice slid under the Undo button).
+    st.segmented_control(
         "Class of a new point",
         list(range(edited.n_classes)),
         format_func=lambda code: _class_label(code, edited.names),
@@ -409,6 +410,12 @@ def controls(edited: EditedData) -> None:
         disabled=mode != "add",
         help="The class of the points that “Add a point” puts on the plot.",
         persist_state="session",
+        width="stretch",
+    )
+    count_col, undo_col, reset_col = st.columns([3, 1, 1], vertical_alignment="center")
+    count_col.caption(
+        f"{_count(session.edits).capitalize()} · {len(edited.X):,} points · a link holds "
+        f"up to {LINK_MAX_EDITS} edits"
     )
     undo_col.button(
         "Undo",
@@ -425,10 +432,6 @@ def controls(edited: EditedData) -> None:
         disabled=not session.edits,
         width="stretch",
         help="Remove every edit: back to the generated data. Undo brings them back.",
-    )
-    st.caption(
-        f"{_count(session.edits).capitalize()} · {len(edited.X):,} points · a link holds "
-        f"up to {LINK_MAX_EDITS} edits"
     )
     message = st.session_state.pop(_MESSAGE, None)
     if message is not None:

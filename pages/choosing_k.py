@@ -101,7 +101,7 @@ with text_col:
         )
     st.markdown(honest)
 
-st.subheader(f"Which classes get mistaken for which (your k = {k})")
+st.header(f"Which classes get mistaken for which (your k = {k})")
 views.confusion_view(
     choosing_k.confusion(*params.split_key, k),
     names,
@@ -109,7 +109,7 @@ views.confusion_view(
     key="ck_confusion",
 )
 
-st.subheader("From jagged to smooth")
+st.header("From jagged to smooth")
 st.markdown(
     "The same training points, the regions each k predicts. k = 1 draws an island around "
     "every stray point; larger k smooths the border, and too large a k smooths away real "
@@ -132,7 +132,7 @@ for col, k_map, regions in zip(st.columns(len(ks)), ks, maps, strict=True):
         theme=None,
     )
 
-st.subheader("Why an odd k?")
+st.header("Why an odd k?")
 tie_col, tie_text = st.columns([3, 2], gap="medium")
 top = min(choosing_k.TIE_K_MAX, len(sel.k))
 with tie_col:

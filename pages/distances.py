@@ -23,7 +23,7 @@ X, y, bounds = cache.dataset(*data_key)
 names = style.display_names(list(range(n_classes)))
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
-side_col.subheader("Query point")
+side_col.header("Query point")
 dv.keep_query()
 query = state.query_controls(side_col, bounds)
 
@@ -64,7 +64,7 @@ st.markdown(
 dv.metric_table(comparison, y, names)
 
 st.divider()
-st.subheader("Feature scaling: the units decide who is near")
+st.header("Feature scaling: the units decide who is near")
 st.markdown(
     "A distance adds up the raw differences of every feature, so **a feature measured in "
     "bigger numbers dominates**: measure x₁ in centimetres instead of metres and only x₁ "

@@ -40,7 +40,7 @@ st.markdown(
 )
 st.code(ev.tutorial_code(params, result.predictions), language="python")
 
-st.subheader("The four new rows")
+st.header("The four new rows")
 columns = st.columns(len(result.new_values))
 for col, value, prediction, neighbors in zip(
     columns, result.new_values, result.predictions, result.neighbors, strict=True
@@ -88,7 +88,7 @@ with sweep_text:
         f"1/{params.k}, one neighbour changing label at a time."
     )
 
-st.subheader(f"A 2-D view of the {params.n_features}-D data")
+st.header(f"A 2-D view of the {params.n_features}-D data")
 ratio = result.projection.explained_variance_ratio
 view_col, view_text = st.columns([3, 2], gap="medium")
 with view_col:
@@ -112,7 +112,7 @@ with view_text:
         "which this picture flattens, hold the rest."
     )
 
-st.subheader("The curse of dimensionality")
+st.header("The curse of dimensionality")
 curse_col, curse_text = st.columns([3, 2], gap="medium")
 with curse_col:
     st.plotly_chart(

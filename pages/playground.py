@@ -27,7 +27,7 @@ names = style.display_names(model.classes_)
 k_max = max(params.k, cache.GRID_K_MAX)
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
-side_col.subheader("Query point")
+side_col.header("Query point")
 query = state.query_controls(side_col, bounds)
 trace = trace_query(model, query, class_names=names)
 outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)

@@ -93,7 +93,7 @@ with plot_col:
         )
 
 with side_col:
-    st.subheader(f"Question {question}")
+    st.header(f"Question {question}")
     qx, qy = quiz.query
     vote = "closer points count more (1/d)" if weights == "distance" else "one vote each"
     st.markdown(

@@ -75,14 +75,14 @@ for col, weights in zip(columns, ("uniform", "distance"), strict=True):
         x, y, curve_xs, curve_ys, trace, k=params.k, y_range=y_range, steps=weights == "uniform"
     )
     with col:
-        st.markdown(f"#### {titles[weights][0]}")
+        st.header(titles[weights][0])
         knn_canvas(fig, key=f"r_canvas_{weights}", height=480, on_click=rv.place_x)
         st.markdown(
             f"Prediction at x = {trace.query:.2f}: {values_sentence(trace, params.k)}. "
             f"{titles[weights][1]}"
         )
 
-st.subheader(f"The {params.k} nearest neighbours of x = {query_x:.2f}")
+st.header(f"The {params.k} nearest neighbours of x = {query_x:.2f}")
 uniform_trace = panels["uniform"][1]
 distance_trace = panels["distance"][1]
 st.dataframe(
@@ -110,7 +110,7 @@ st.caption(
     "only how much each one counts differs."
 )
 
-st.subheader("k = 1 versus a large k")
+st.header("k = 1 versus a large k")
 labels = []
 for k in ks:
     if k == 1:

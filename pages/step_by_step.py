@@ -49,7 +49,7 @@ columns, column_config, table_caption = step_by_step.step_table(
 
 # 4. Display.
 with heading_slot:
-    st.subheader(f"Step {index + 1} of {len(stages)}: {STAGE_TITLES[stage]}")
+    st.header(f"Step {index + 1} of {len(stages)}: {STAGE_TITLES[stage]}")
     st.markdown(step_by_step.stage_explanation(trace, stage, names))
     if stage == "predict":
         st.success(f"Prediction: {names[int(trace.winner_code)]}", icon=":material/check:")

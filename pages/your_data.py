@@ -179,7 +179,7 @@ with st.expander("The data in use", expanded=problem is None):
         )
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
-side_col.subheader("Query point")
+side_col.header("Query point")
 query = state.query_controls(side_col, bounds)
 trace = trace_query(model, query)
 outline = ball_outline(query, trace.kept_distances[-1], metric, p=p)
@@ -240,7 +240,7 @@ with side_col:
     rows = ", ".join(str(r) for r in data.loaded.row_numbers[trace.kept].tolist())
     st.caption(f"In your file these neighbours are rows {rows} (the header is row 1).")
 
-st.subheader("How well does KNN know your points?")
+st.header("How well does KNN know your points?")
 result = your_data.point_predictions(data.key, k, metric, p, weights, data)
 column = your_data.prediction_column_name(data)
 score_col, text_col = st.columns([1, 3])

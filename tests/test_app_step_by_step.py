@@ -36,7 +36,7 @@ def app():
 
 
 def step_heading(at) -> str:
-    return next(h.value for h in at.subheader if h.value.startswith("Step "))
+    return next(h.value for h in at.header if h.value.startswith("Step "))
 
 
 def table(at):
