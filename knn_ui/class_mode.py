@@ -29,6 +29,7 @@ import io
 import json
 import math
 import os
+import re
 import time
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from knn_core.lessons.trace import trace_query
 from knn_ui import cache, figures, quiz, state, style, views
 from knn_ui.canvas import knn_canvas
 from knn_ui.class_store import (
+    ROOM_HOURS,
     Answer,
     ClassError,
     ClassStore,
@@ -72,6 +74,8 @@ FREE_TRIES = 3
 MAX_WAIT = 60.0
 
 KIND_LABELS = {"class": "Predict the class", "k": "Pick k", "click": "Click the plot"}
+#: What a join code or a student token may hold (the cookie script embeds them).
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _JOIN_FAILS = "class_join_fails"  # (wrong codes in a row, time of the last one)
 _JOIN_MESSAGE = "class_join_message"
 _ANSWER_ERROR = "class_answer_error"
@@ -358,11 +362,18 @@ def spots_trace(question: Question, given: list[Answer], *, revealed: bool) -> g
     )
 
 
-def answers_figure(question: Question, given: list[Answer], *, revealed: bool) -> go.Figure:
+def _count_step(counts) -> int:
+    """Whole-number ticks, about five of them, for an axis of counts."""
+    return max(1, math.ceil(int(np.max(counts, initial=0)) / 5))
+
+
+def answers_figure(
+    question: Question, given: list[Answer], *, revealed: bool, height: int = 230
+) -> go.Figure:
     """Return the class's answers as bars: per class, or per k (with accuracy once revealed)."""
     spec = question.spec
     layout = dict(
-        height=230,
+        height=height,
         margin=dict(l=50, r=50, t=30, b=50),
         font=dict(family=style.FONT, size=18),
         plot_bgcolor="white",
@@ -391,7 +402,8 @@ def answers_figure(question: Question, given: list[Answer], *, revealed: bool) -
             )
         )
         fig.update_layout(
-            **layout, yaxis=dict(title=dict(text="students"), rangemode="tozero", dtick=1)
+            **layout,
+            yaxis=dict(title=dict(text="students"), dtick=_count_step(counts)),
         )
         fig.update_yaxes(range=[0, max(1, int(counts.max())) * 1.25])
         return fig
@@ -409,7 +421,12 @@ def answers_figure(question: Question, given: list[Answer], *, revealed: bool) -
     fig.update_layout(
         **layout,
         xaxis=dict(title=dict(text="k"), dtick=2),
-        yaxis=dict(title=dict(text="students"), rangemode="tozero"),
+        # Room above the tallest bar for the accuracy curve, drawn over the top of the plot.
+        yaxis=dict(
+            title=dict(text="students"),
+            range=[0, max(1, int(counts.max())) * 1.6],
+            dtick=_count_step(counts),
+        ),
     )
     if revealed:
         curve = k_curve(spec)
@@ -426,9 +443,14 @@ def answers_figure(question: Question, given: list[Answer], *, revealed: bool) -
         )
         fig.update_layout(
             showlegend=True,
-            legend=dict(orientation="h", y=1.15, x=0),
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+            margin=dict(l=50, r=60, t=70, b=50),
             yaxis2=dict(
-                title=dict(text="accuracy %"), overlaying="y", side="right", range=[0, 100]
+                title=dict(text="accuracy %"),
+                overlaying="y",
+                side="right",
+                range=[0, 100],
+                dtick=25,
             ),
         )
     return fig
@@ -465,6 +487,11 @@ def _join(store: ClassStore) -> None:
         session[_JOIN_MESSAGE] = f"Too many wrong codes. Please wait {math.ceil(wait)} s."
         return
     code = normalise_code(session.get("class_code", ""))
+    token = _rejoin(store, code)
+    if token is not None:  # this browser joined before: the same student, answers kept
+        session.pop(_JOIN_FAILS, None)
+        st.query_params.from_dict({"room": code, "me": token})
+        return
     try:
         _, token = store.join(code, session.get("class_nickname", ""))
     except ClassError as error:
@@ -475,6 +502,37 @@ def _join(store: ClassStore) -> None:
     session.pop(_JOIN_FAILS, None)
     session.pop(_JOIN_MESSAGE, None)
     st.query_params.from_dict({"room": code, "me": token})
+
+
+def _rejoin(store: ClassStore, code: str) -> str | None:
+    """Return this browser's student token of room ``code`` (kept in a cookie), if still valid."""
+    token = st.context.cookies.get(_cookie_name(code), "")
+    if not isinstance(token, str):  # no browser (a test harness): nothing to rejoin
+        return None
+    if _TOKEN.fullmatch(token) and store.student(code, token) is not None:
+        return token
+    return None
+
+
+def _cookie_name(code: str) -> str:
+    return f"knn_class_{code}"
+
+
+def remember_student(code: str, token: str) -> None:
+    """Keep the student's token in a cookie of this browser, so joining again is rejoining.
+
+    The script is fixed text around the join code and the token, both checked to hold only
+    letters, digits, ``-`` and ``_`` (nothing a script or an attribute could be built from).
+    """
+    if not (_TOKEN.fullmatch(token) and _TOKEN.fullmatch(code)):
+        return
+    max_age = int(ROOM_HOURS * 3600)
+    st.html(
+        f"<script>document.cookie = '{_cookie_name(code)}={token}; path=/; "
+        f"max-age={max_age}; SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+        width=1,
+    )
 
 
 def _start(store: ClassStore) -> None:
@@ -554,6 +612,7 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
         )
         join_form(store, code if store.room(code) else "")
         return
+    remember_student(code, token)
     current = store.current(code)
     _follow(store, code, _signature(current))
     st.text(f"Class {code} · you are {student.shown_name}")  # a nickname: plain text
@@ -668,7 +727,7 @@ def _student_status(question: Question, mine: Answer | None) -> None:
         views.vote_panel(_trace(spec), spec["names"], weighted=spec["weights"] == "distance")
     elif question.kind == "k":
         st.plotly_chart(
-            answers_figure(question, [] if mine is None else [mine], revealed=True),
+            answers_figure(question, [] if mine is None else [mine], revealed=True, height=300),
             key="class_k_reveal",
             theme=None,
             config={"staticPlot": True},
@@ -839,9 +898,12 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
     revealed = question.state == "revealed"
     plot_col, side_col = st.columns([3, 2], gap="medium")
     with plot_col:
-        fig = question_figure(question, revealed=revealed, height=480)
-        if question.kind == "click" and given:
-            fig.add_trace(spots_trace(question, given, revealed=revealed))
+        if question.kind == "k":  # the picks (and, revealed, the accuracy curve) are the picture
+            fig = answers_figure(question, given, revealed=revealed, height=480)
+        else:
+            fig = question_figure(question, revealed=revealed, height=480)
+            if question.kind == "click" and given:
+                fig.add_trace(spots_trace(question, given, revealed=revealed))
         st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
     with side_col:
         st.markdown(f"**Question {question.number}.** {prompt(question)}")
@@ -879,7 +941,7 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
             args=(store, code, key, "next"),
             help="A new 'predict the class' question at another spot on the same data.",
         )
-        if question.kind != "click":
+        if question.kind == "class":
             st.plotly_chart(
                 answers_figure(question, given, revealed=revealed),
                 key="class_answers",

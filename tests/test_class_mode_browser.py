@@ -71,6 +71,10 @@ def join(browser, url, code, nickname, *, by_link):
     return page
 
 
+def url_of(page) -> str:
+    return re.match(r"https?://[^/]+", page.url).group(0)
+
+
 def expected_class(prompt: str) -> str:
     """KNN's answer for the default view, from knn_core directly."""
     qx, qy = map(float, re.search(r"at \(([-\d.]+), ([-\d.]+)\)", prompt).groups())
@@ -141,11 +145,28 @@ def run_lesson(browser, student_url, teacher_url, name):
     students[0].wait_for_selector("text=The best k here is", timeout=WAIT)
     teacher.wait_for_selector("text=The best k here is", timeout=WAIT)
     screenshot(teacher, f"class_{name}_teacher_k_reveal", full_page=False)
+    # Click the plot: a tap on the phone's plot is the answer; the teacher sees every spot.
+    teacher.get_by_role("button", name="Click the plot").click()
+    tapper = students[0]
+    tapper.wait_for_selector("text=Question 4.", timeout=WAIT)
+    tapper.wait_for_function(
+        "() => { const c = document.querySelector('.knn-canvas');"
+        " return c && c.dataset.renders && c.querySelector('.main-svg'); }",
+        timeout=WAIT,
+    )
+    box = tapper.locator(".knn-canvas .nsewdrag").first.bounding_box()
+    tapper.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
+    tapper.wait_for_selector("text=Saved: (", timeout=WAIT)
+    teacher.wait_for_selector("text=1 of 3", timeout=WAIT)
+    teacher.get_by_role("button", name="Reveal").click()
+    tapper.wait_for_selector("text=disagree", timeout=WAIT)
+    screenshot(tapper, f"class_{name}_student_click_reveal", full_page=False)
+    screenshot(teacher, f"class_{name}_teacher_click_reveal", full_page=False)
     # The teacher downloads every response.
     with teacher.expect_download() as download:
         teacher.get_by_role("button", name="Download all responses (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
-    assert [(r["question"], r["nickname"], r["answer"]) for r in rows] == [
+    assert [(r["question"], r["nickname"], r["answer"]) for r in rows[:-1]] == [
         ("1", "Ada", picks[0]),
         ("1", "Bob", picks[1]),
         ("1", "<b>Cy</b>", picks[2]),
@@ -153,6 +174,7 @@ def run_lesson(browser, student_url, teacher_url, name):
         ("3", "Bob", "k = 7"),
         ("3", "<b>Cy</b>", "k = 7"),
     ]
+    assert rows[-1]["question"] == "4" and rows[-1]["nickname"] == "Ada"
     # The teacher's key never reaches a student's page.
     key = re.search(r"teacher=([^&]+)", teacher.url).group(1)
     for page in students:
