@@ -298,9 +298,14 @@ def step_explanation(search: TreeSearch, index: int) -> str:
         return text
     if step.kind in ("visit", "prune"):
         gap, bound = step.box_distance, step.bound
+        dim, value, side = step.path[0]
+        back = (
+            f"Back up to the split {_split_text(dim, value, '=')} (depth {step.depth - 1}). "
+            f"The box on its other side ({_split_text(dim, value, side)})"
+        )
         if step.kind == "prune":
             return (
-                f"Back up to the other side of a split. The nearest spot of that box is "
+                f"{back} starts "
                 f"**{_fmt(gap)}** away, farther than the k-th best so far (**{_fmt(bound)}**): "
                 "no point inside it can be closer, so none of them is measured (grey box)."
             )
@@ -315,10 +320,7 @@ def step_explanation(search: TreeSearch, index: int) -> str:
             reason = (
                 f"closer than the k-th best so far ({_fmt(bound)}): it could hold a nearer point"
             )
-        return (
-            f"Back up to the other side of a split. The nearest spot of that box is "
-            f"**{_fmt(gap)}** away, {reason}. Visit it."
-        )
+        return f"{back} starts **{_fmt(gap)}** away, {reason}. Visit it."
     return (
         f"The budget of leaves is spent after {step.n_leaves}: the search stops with the best "
         f"{k} found so far, which may miss some of the true neighbours."

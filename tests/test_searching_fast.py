@@ -155,6 +155,9 @@ def test_hand_counted_search_query_on_a_point():
     assert [step.kind for step in s.steps] == ["descend", "measure", "prune", "prune"]
     assert s.steps[0].path == ((0, 5.5, "<"), (0, 1.0, "<"))
     assert [step.box_distance for step in s.steps[2:]] == [1.0, 5.5]
+    # each decision names the split backed up to and the side decided on
+    assert [step.path for step in s.steps[2:]] == [((0, 1.0, ">="),), ((0, 5.5, ">="),)]
+    assert [step.depth for step in s.steps[2:]] == [2, 1]
     assert s.n_measured == 1 and s.indices.tolist() == [0]
 
 

@@ -85,7 +85,9 @@ class SearchStep:
         The k-th best distance so far when the step was taken (``inf`` while fewer than k
         points were measured).
     path : tuple of (int, float, str)
-        ``descend`` only: the splits followed, as (feature, split value, ``"<"`` or ``">="``).
+        ``descend``: the splits followed, as (feature, split value, ``"<"`` or ``">="``).
+        ``visit`` / ``prune``: the one split backed up to, with the side of the box decided
+        on (the side the query is not on).
     measured : ndarray of int
         ``measure`` only: the training indices measured in this step.
     best_indices, best_distances : ndarray
@@ -268,19 +270,20 @@ def trace_search(tree, X, query, k, *, metric="euclidean", p=2.0, max_leaves=Non
             else:
                 (near, near_lo, near_hi), (far, far_lo, far_hi) = greater, lesser
                 path.append((dim, split, ">="))
-            others.append((far, far_lo, far_hi))
+            far_side = (dim, split, ">=" if path[-1][2] == "<" else "<")
+            others.append((far, far_lo, far_hi, far_side))
             node, lo, hi = near, near_lo, near_hi
         if path:
             record("descend", top, top_lo, top_hi, path=path)
         measure(node, lo, hi)
         # Back up: the deepest other side first.
-        for far, far_lo, far_hi in reversed(others):
+        for far, far_lo, far_hi, far_side in reversed(others):
             nearest_spot = np.clip(q, far_lo, far_hi)[None, :]
             gap = float(metrics.distance(q_row, nearest_spot, metric, p)[0, 0])
             if gap > bound():
-                record("prune", far.level, far_lo, far_hi, box_distance=gap)
+                record("prune", far.level, far_lo, far_hi, box_distance=gap, path=[far_side])
             else:
-                record("visit", far.level, far_lo, far_hi, box_distance=gap)
+                record("visit", far.level, far_lo, far_hi, box_distance=gap, path=[far_side])
                 enter(far, far_lo, far_hi)
 
     complete = True
