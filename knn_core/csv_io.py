@@ -659,6 +659,15 @@ def _normalise_numbers(header, rows, delimiter, notes) -> None:
         notes.append(f"{what} in {_list_names(names, 5)}.")
 
 
+def _is_row_index(rows) -> bool:
+    """Whether the first cells of ``rows`` count 0, 1, 2, ... (or 1, 2, 3, ...)."""
+    cells = [row[0] for row in rows]
+    if not cells or not all(_INTEGER.fullmatch(c) for c in cells):
+        return False
+    start = int(cells[0])
+    return start in (0, 1) and all(int(c) == start + i for i, c in enumerate(cells))
+
+
 def _suggest(columns, numeric_columns):
     """Suggest (features, label) as documented on CSVTable."""
     lowered = [c.lower() for c in columns]
@@ -720,6 +729,12 @@ def inspect_csv(data, *, max_bytes=DEFAULT_MAX_BYTES, max_rows=DEFAULT_MAX_ROWS)
             "The file has no values, only empty cells. Upload a CSV file with a header row and "
             "one row per point."
         )
+    if header and not header[0] and "index" not in header and _is_row_index(rows):
+        header[0] = "index"  # pandas' DataFrame.to_csv writes its index without a name
+        notes.append(
+            "Column A has no name in the header and holds row numbers (0, 1, 2, ...): it is "
+            "called 'index' here and not used as a feature."
+        )
     _check_header(header, header_row)
     if not rows:
         raise CSVError(
@@ -751,6 +766,28 @@ def inspect_csv(data, *, max_bytes=DEFAULT_MAX_BYTES, max_rows=DEFAULT_MAX_ROWS)
 # --------------------------------------------------------------------------------------------
 
 
+def _other_separator_hint(table: CSVTable) -> str:
+    """Name a character that seems to separate the values of a file read as one column.
+
+    A character counts when it is not a letter, digit or part of a number, appears at least
+    twice in the header and equally often in at least 90 % of the rows (``x1:x2:label``).
+    """
+    if len(table.columns) != 1:
+        return ""
+    header = table.columns[0]
+    lines = [row[0] for row in table.rows]
+    for char in sorted(set(header), key=header.count, reverse=True):
+        if char.isalnum() or char in "._-+ '\"" or header.count(char) < 2:
+            continue
+        n = header.count(char)
+        if sum(line.count(char) == n for line in lines) >= 0.9 * len(lines):
+            return (
+                f" The values seem to be separated by {char!r}, which is not read as a "
+                "delimiter: save the file with commas, semicolons or tabs between values."
+            )
+    return ""
+
+
 def _choose_columns(table: CSVTable, feature_columns, label_column):
     columns = table.columns
     available = f"Available columns: {_list_names(columns)}."
@@ -767,6 +804,7 @@ def _choose_columns(table: CSVTable, feature_columns, label_column):
             f"The file has {len(columns)} column{'s' if len(columns) != 1 else ''} "
             f"({_list_names(columns)}), but at least 3 are needed: two numeric feature columns "
             "for the position of each point and one label column for its class."
+            + _other_separator_hint(table)
         )
     if label_column is not None:
         label = find(label_column, "label column")

@@ -34,6 +34,7 @@ CASES = {
     "old_mac_cr.csv": (",", []),
     "libreoffice_comma_quoted_decimal_commas.csv": (",", ["Decimal commas"]),
     "missing_trailing_newline_spaces.csv": (",", []),
+    "pandas_index.csv": (",", ["called 'index'"]),
 }
 
 

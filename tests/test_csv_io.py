@@ -114,6 +114,10 @@ BAD_CASES = {
         r"\(';'\) as the delimiter, but the values seem to be separated by vertical bar",
     ),
     "excel_sep_line_unknown.csv": ({}, r"^Row 1 says sep=#, but only a comma, semicolon"),
+    "colon_separated.csv": (
+        {},
+        r"^The file has 1 column \('x1:x2:label'\).*The values seem to be separated by ':'",
+    ),
     "empty_header_cell.csv": ({}, r"^Column B of the header \(row 1\) has no name"),
     "no_header.csv": ({}, r"^Row 1 should hold the column names, but it holds numbers"),
     "chosen_column_missing.csv": (
