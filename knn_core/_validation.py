@@ -15,6 +15,7 @@ from knn_core.metrics import check_metric
 
 __all__ = [
     "MAX_ABS_VALUE",
+    "MAX_TRAINING_VALUE",
     "MIN_SPREAD",
     "NotFittedError",
     "TOO_LARGE",
@@ -22,7 +23,7 @@ __all__ = [
     "check_fitted",
     "check_metric",
     "check_n_neighbors",
-    "check_spread",
+    "check_training_scale",
     "check_weights",
     "spread_problem",
 ]
@@ -38,6 +39,9 @@ WEIGHTS = ("uniform", "distance")
 #: within +-1e25 keep every difference below 2e25, so every distance (and every 1 / distance
 #: weight) of every metric the app offers, on every feature, stays finite and exact enough.
 MAX_ABS_VALUE = 1e25
+#: Largest magnitude of a training value: a tenth of :data:`MAX_ABS_VALUE`, so that the plot
+#: around the data, the grids over it and a query near it stay within :data:`MAX_ABS_VALUE`.
+MAX_TRAINING_VALUE = 1e24
 #: Smallest non-zero spread (largest minus smallest value) of a training feature. Below it,
 #: powers of the differences vanish to 0 (d**2 underflows past about 1e-162, d**10 past about
 #: 1e-32): points that differ would all be "at distance 0".
@@ -142,14 +146,19 @@ def check_array(X, name="X", *, ensure_2d=True, allow_empty=False) -> np.ndarray
             bad = np.argwhere(big)[0]
             where = f"row {bad[0]}, column {bad[1]}" if arr.ndim == 2 else f"position {bad[0]}"
             value = float(arr[tuple(bad)])
-            raise ValueError(f"{name} holds {value:.6g} at {where}, which {TOO_LARGE}")
+            raise ValueError(
+                f"{name} holds {value:.6g} at {where}, which is too large: distances between "
+                "numbers this large cannot be computed in floating point (their squares "
+                "overflow to infinity). Use numbers between -1e25 and 1e25."
+            )
     return arr
 
 
-#: Why a value beyond :data:`MAX_ABS_VALUE` is refused (follows "holds 1e+200, which ").
+#: Why a training value beyond :data:`MAX_TRAINING_VALUE` is refused (follows "holds 1e+200,
+#: which ").
 TOO_LARGE = (
     "is too large: distances between numbers this large cannot be computed in floating point "
-    "(their squares overflow to infinity). Use numbers between -1e25 and 1e25: change the "
+    "(their squares overflow to infinity). Use numbers between -1e24 and 1e24: change the "
     "unit, or divide the whole column by a power of ten."
 )
 
@@ -170,10 +179,12 @@ def spread_problem(low: float, high: float) -> str:
     )
 
 
-def check_spread(X, name="X") -> None:
-    """Raise ``ValueError`` if a feature of ``X`` varies, but by less than :data:`MIN_SPREAD`.
+def check_training_scale(X, name="X") -> None:
+    """Raise ``ValueError`` if training points are too large or too close to measure.
 
-    A constant feature is fine (it adds 0 to every distance).
+    Values beyond :data:`MAX_TRAINING_VALUE` in size, and a feature that varies but by less
+    than :data:`MIN_SPREAD`, are refused. A constant feature is fine (it adds 0 to every
+    distance).
 
     Parameters
     ----------
@@ -184,13 +195,18 @@ def check_spread(X, name="X") -> None:
 
     Examples
     --------
-    >>> check_spread(np.array([[0.0, 1.0], [1e-320, 1.0]]))
+    >>> check_training_scale(np.array([[0.0, 1.0], [1e-320, 1.0]]))
     Traceback (most recent call last):
     ...
     ValueError: X column 0 spans only 1e-320 (from 0 to 9.99989e-321): ...
     """
     if X.size == 0:
         return
+    big = np.abs(X) > MAX_TRAINING_VALUE
+    if big.any():
+        i, j = np.argwhere(big)[0]
+        value = float(X[i, j])
+        raise ValueError(f"{name} holds {value:.6g} at row {i}, column {j}, which {TOO_LARGE}")
     low, high = X.min(axis=0), X.max(axis=0)
     spread = high - low
     bad = np.flatnonzero((spread > 0) & (spread < MIN_SPREAD))

@@ -25,7 +25,7 @@ cells from a delimiter at the end of every row are dropped. What was detected is
 :attr:`CSVTable.notes`, for the student. A file that stays ambiguous is refused with a message
 naming the cause (for example, that its values seem to be separated by ``';'``).
 
-Values larger than :data:`knn_core._validation.MAX_ABS_VALUE` in size, and feature columns that
+Values larger than :data:`knn_core._validation.MAX_TRAINING_VALUE` in size, and feature columns that
 vary by less than :data:`knn_core._validation.MIN_SPREAD`, are refused: distances between them
 cannot be computed in floating point.
 
@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knn_core._validation import MAX_ABS_VALUE, MIN_SPREAD, TOO_LARGE, spread_problem
+from knn_core._validation import MAX_TRAINING_VALUE, MIN_SPREAD, TOO_LARGE, spread_problem
 
 __all__ = ["CSVError", "CSVTable", "LoadedData", "inspect_csv", "load_csv", "to_csv"]
 
@@ -929,7 +929,7 @@ def load_csv(
                 problems.append((numbers_[i], j, _feature_problem(cell)))
                 continue
             value = float(cell)
-            if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+            if not math.isfinite(value) or abs(value) > MAX_TRAINING_VALUE:
                 too_large.append((numbers_[i], j, cell, value))
             X[i, k] = value
     if too_large and not problems:

@@ -16,7 +16,7 @@ from knn_core._validation import (
     check_fitted,
     check_metric,
     check_n_neighbors,
-    check_spread,
+    check_training_scale,
     check_weights,
 )
 from knn_core.neighbors import NeighborIndex, neighbor_weights, resolve_vote, tally
@@ -63,7 +63,7 @@ class _KNNBase:
     def _fit_X_y(self, X, y, check_y):
         """Validate everything, then memorise; ``check_y(y)`` returns the checked targets."""
         X = check_array(X, "X")
-        check_spread(X, "X")
+        check_training_scale(X, "X")
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError(f"Expected y to be a 1-D array of labels, but got shape {y.shape}")

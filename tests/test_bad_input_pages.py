@@ -109,6 +109,7 @@ def test_a_far_query_is_moved_back_and_said_so():
 CORPUS = sorted(
     [p for p in (DATA / "bad_csv").iterdir() if p.is_file()]
     + [p for p in (DATA / "exports").iterdir() if p.is_file()]
+    + [p for p in (DATA / "extreme_ok").iterdir() if p.is_file()]
     + list(DATA.glob("good_*.csv"))
 )
 
@@ -156,7 +157,9 @@ def test_every_file_after_a_good_one_leaves_the_page_working(your_data, path):
 extreme = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),
     st.floats(-1e-300, 1e-300, allow_nan=False),
-    st.sampled_from([1e308, -1e308, 1e200, -1e200, 1e-320, -1e-320, 5e-324, 1e154, 1e25]),
+    st.sampled_from(
+        [1e308, -1e308, 1e200, -1e200, 1e-320, -1e-320, 5e-324, 1e154, 1e25, 1e24, -1e24]
+    ),
 )
 label = st.text(min_size=1, max_size=40).filter(lambda s: s.strip())
 
@@ -192,3 +195,9 @@ def test_random_values_and_labels_load_or_fail_with_a_clear_message(points, data
 def test_random_values_and_labels_never_break_the_page(your_data, points, data):
     labels = data.draw(st.lists(label, min_size=len(points), max_size=len(points)))
     upload(your_data, "random.csv", table(points, labels))
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "extreme_ok").iterdir()), ids=lambda p: p.name)
+def test_values_at_the_limits_load(path):
+    """Values just inside the limits load (the page runs on them in the corpus test above)."""
+    assert load_csv(path.read_bytes()).X.shape == (4, 2)

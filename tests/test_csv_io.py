@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knn_core._validation import MAX_ABS_VALUE, MIN_SPREAD
+from knn_core._validation import MAX_TRAINING_VALUE, MIN_SPREAD
 from knn_core.csv_io import CSVError, CSVTable, LoadedData, inspect_csv, load_csv, to_csv
 
 DATA = Path(__file__).parent / "data"
@@ -526,7 +526,7 @@ def test_round_trip_of_a_generated_data_set():
     np.testing.assert_array_equal(again.y, pred)
 
 
-finite = st.floats(-MAX_ABS_VALUE, MAX_ABS_VALUE, allow_nan=False, width=64)
+finite = st.floats(-MAX_TRAINING_VALUE, MAX_TRAINING_VALUE, allow_nan=False, width=64)
 word = st.from_regex(r"[A-Za-zé]([A-Za-z0-9 ,;\"'é]{0,8}[A-Za-z0-9é])?", fullmatch=True)
 
 

@@ -100,15 +100,19 @@ def test_values_whose_distances_overflow_are_refused(value):
 
 
 def test_largest_accepted_values_give_finite_distances_for_every_metric():
-    from knn_core._validation import MAX_ABS_VALUE
+    from knn_core._validation import MAX_ABS_VALUE, MAX_TRAINING_VALUE
     from knn_core.models import KNNClassifier
 
-    X = np.array([[-MAX_ABS_VALUE, MAX_ABS_VALUE], [MAX_ABS_VALUE, -MAX_ABS_VALUE], [0.0, 0.0]])
+    big = MAX_TRAINING_VALUE
+    X = np.array([[-big, big], [big, -big], [0.0, 0.0]])
     for metric, p in [("euclidean", 2), ("manhattan", 1), ("chebyshev", 2), ("minkowski", 10)]:
         model = KNNClassifier(3, metric=metric, p=p, weights="distance").fit(X, [0, 1, 0])
-        dist, _ = model.kneighbors([[MAX_ABS_VALUE, MAX_ABS_VALUE]])
+        far = [[-MAX_ABS_VALUE, MAX_ABS_VALUE]]  # the farthest query a page lets through
+        dist, _ = model.kneighbors(far)
         assert np.isfinite(dist).all() and (dist > 0).all()
-        assert np.isfinite(model.predict_proba([[MAX_ABS_VALUE, MAX_ABS_VALUE]])).all()
+        assert np.isfinite(model.predict_proba(far)).all()
+    with pytest.raises(ValueError, match=r"^X holds 2e\+24 at row 1, column 0, which is too"):
+        KNNClassifier(1).fit([[0.0, 0.0], [2 * big, 0.0]], [0, 1])
 
 
 def test_training_features_that_vary_by_a_vanishing_amount_are_refused():
