@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime
 import functools
 import html
-import io
 import json
 import math
 import os
@@ -456,11 +455,13 @@ def answers_figure(
     return fig
 
 
-def qr_png(text: str) -> bytes:
-    """Return a QR code of ``text`` as PNG bytes, made locally (segno; nothing fetched)."""
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="png", scale=8, border=2)
-    return out.getvalue()
+def qr_svg(text: str) -> str:
+    """Return a QR code of ``text`` as inline SVG, made locally (segno; nothing fetched).
+
+    The SVG holds only the code's path; it is named for screen readers by the element
+    :func:`teacher_page` wraps it in.
+    """
+    return segno.make(text, error="m").svg_inline(scale=4, border=2)
 
 
 def page_url() -> str:
@@ -740,6 +741,8 @@ def _student_status(question: Question, mine: Answer | None) -> None:
 TEACHER_CSS = """
 <style>
   .stMainBlockContainer { padding-top: 2.5rem; }
+  .knn-qr svg { width: 110px; height: 110px; display: block; }
+  .knn-qr-caption { font-size: 0.9rem; color: #4b4f57; }
   .knn-join { display: flex; align-items: center; gap: 2rem; font-size: 1.5rem;
     line-height: 1.25; }
   .knn-join .knn-code { font-size: 3.6rem; font-weight: 700; letter-spacing: 0.3rem;
@@ -829,7 +832,11 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
         f'<div class="knn-code" role="text" aria-label="join code {code_html}">{code_html}</div>'
         "</div>"
     )
-    qr_col.image(qr_png(join_url), width=110, caption="Scan to join")
+    label = html.escape(f"QR code of the join link {join_url}", quote=True)
+    qr_col.html(
+        f'<div role="img" aria-label="{label}" class="knn-qr">{qr_svg(join_url)}</div>'
+        '<div class="knn-qr-caption">Scan to join</div>'
+    )
     _dashboard(store, code, key)
     _students_panel(store, code, key)
 

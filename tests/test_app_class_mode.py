@@ -48,9 +48,9 @@ def test_the_default_database_is_an_sqlite_file_in_the_app_folder(monkeypatch):
     assert class_mode.database_url() == "postgresql://u@db/course"
 
 
-def test_the_qr_code_is_a_png_made_locally():
-    png = class_mode.qr_png("http://example.org/class_mode?room=K7QM3X")
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200
+def test_the_qr_code_is_an_svg_made_locally():
+    svg = class_mode.qr_svg("http://example.org/class_mode?room=K7QM3X")
+    assert svg.startswith("<svg") and "<path" in svg and "http" not in svg.split(">", 1)[1]
 
 
 def test_a_teacher_starts_a_class(database):
@@ -60,7 +60,8 @@ def test_a_teacher_starts_a_class(database):
     code, key = at.query_params["room"], at.query_params["teacher"]
     assert database.check_teacher(code, key).code == code
     assert any(code in h.proto.body for h in at.get("html"))  # the join code, large
-    assert len(at.get("image")) == 1  # the QR code
+    qr = [h.proto.body for h in at.get("html") if 'class="knn-qr"' in h.proto.body]
+    assert len(qr) == 1 and "QR code of the join link" in qr[0] and "<svg" in qr[0]
     assert [b.label for b in at.button if b.key and b.key.startswith("class_ask_")] == [
         "Predict the class",
         "Pick k",

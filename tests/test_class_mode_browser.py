@@ -21,6 +21,12 @@ from tests.browser_support import (
     start_streamlit,
     wait_for_app,
 )
+from tests.test_accessibility_browser import (
+    PLOTLY_TEXT_CONTRAST,
+    blocking_report,
+    require_axe,
+    run_axe,
+)
 
 pytest_plugins = ["tests.postgres_support"]
 pytestmark = pytest.mark.browser
@@ -128,6 +134,11 @@ def run_lesson(browser, student_url, teacher_url, name):
         assert page.get_by_text("Prediction").count() >= 1  # the vote panel
         assert_no_exception(page)
     teacher.wait_for_selector("text=2 of 3", timeout=WAIT)  # "2 of 3 answers right"
+    # Both screens pass axe-core and Plotly text contrast (the dashboard and a phone).
+    require_axe()
+    for page in (teacher, students[0]):
+        assert not blocking_report(run_axe(page)), blocking_report(run_axe(page))
+        assert not page.evaluate(PLOTLY_TEXT_CONTRAST)
     screenshot(students[2], f"class_{name}_student_reveal", full_page=True)
     screenshot(teacher, f"class_{name}_teacher_reveal", full_page=False)
     # Next question: a new spot; the phones follow.
