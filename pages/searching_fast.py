@@ -60,7 +60,7 @@ fig = sf.search_figure(
 
 # 4. Display.
 with text_slot:
-    st.subheader(f"Step {index + 1} of {len(search.steps)}: {sf.step_title(step)}")
+    st.header(f"Step {index + 1} of {len(search.steps)}: {sf.step_title(step)}")
     st.markdown(sf.step_explanation(search, index))
     st.metric(
         "Distances measured so far",
@@ -90,7 +90,7 @@ with plot_col:
         )
 
 st.divider()
-st.subheader("How the cost grows")
+st.header("How the cost grows")
 size_col, feat_col = st.columns(2, gap="medium")
 sizes_cost = sf.size_costs(dataset, noise, seed, n_classes, k, metric, p)
 features_cost = sf.feature_costs(k, metric, p)
@@ -127,7 +127,7 @@ with feat_col:
     )
 
 st.divider()
-st.subheader("Approximate search: stop early")
+st.header("Approximate search: stop early")
 leaves, work, recall = sf.recall_curve(data_key, k, metric, p)
 curve_col, curve_text = st.columns([3, 2], gap="medium")
 with curve_text:

@@ -28,7 +28,7 @@ def open_page(params=None):
 
 
 def heading(at) -> str:
-    return next(h.value for h in at.subheader if h.value.startswith("Step "))
+    return next(h.value for h in at.header if h.value.startswith("Step "))
 
 
 def n_steps(at) -> int:

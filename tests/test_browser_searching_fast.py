@@ -41,7 +41,7 @@ def next_step(page):
     before = heading(page)
     page.get_by_role("button", name="Next").click()
     page.wait_for_function(
-        "(b) => Array.from(document.querySelectorAll('h3')).some("
+        "(b) => Array.from(document.querySelectorAll('h2')).some("
         "h => /^Step \\d+ of/.test(h.innerText) && h.innerText !== b)",
         arg=before,
         timeout=30_000,
@@ -142,7 +142,7 @@ def test_phone_taps_through_the_search(browser, streamlit_url):
         open_page(page, streamlit_url(APP), "?n=1000")
         page.get_by_role("button", name="Next").tap()
         page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('h3'))"
+            "() => Array.from(document.querySelectorAll('h2'))"
             ".some(h => h.innerText.startsWith('Step 2 of'))",
             timeout=30_000,
         )
