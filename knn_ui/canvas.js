@@ -374,6 +374,12 @@ class Canvas {
       this.touchCommit = performance.now();
       this.commit(e.clientX, e.clientY);
     };
+    // touch-action on the SVG drawing area does not keep Chromium from panning (it cancels
+    // the pointer after the first move): a finger that starts on the plot area is the
+    // plot's, so its touchstart is cancelled. The page still scrolls from the axes and margins.
+    this.onTouchStart = (e) => {
+      if (e.cancelable && e.target.closest && e.target.closest(".nsewdrag")) e.preventDefault();
+    };
     this.onCancel = (e) => {
       if (e.pointerType !== "touch") return;
       this.pointer = null;
@@ -388,12 +394,13 @@ class Canvas {
       click: this.onClick,
     };
     for (const [name, fn] of Object.entries(this.listeners)) this.gd.addEventListener(name, fn);
+    this.gd.addEventListener("touchstart", this.onTouchStart, { passive: false });
     this.width = 0;
     this.resizer = new ResizeObserver(() => {
       const w = this.root.clientWidth;
       if (this.drawn && w && w !== this.width) {
         this.width = w;
-        G.Plotly.Plots.resize(this.gd);
+        G.Plotly.Plots.resize(this.gd).then(() => this.fit());
       }
     });
     this.resizer.observe(this.root);
@@ -402,6 +409,7 @@ class Canvas {
   destroy() {
     this.resizer.disconnect();
     for (const [name, fn] of Object.entries(this.listeners)) this.gd.removeEventListener(name, fn);
+    this.gd.removeEventListener("touchstart", this.onTouchStart);
     if (this.drawn && G.Plotly) G.Plotly.purge(this.gd);
     this.root.remove();
   }
@@ -451,7 +459,11 @@ class Canvas {
     const Plotly = G.Plotly;
     const fig = meta.figure || {};
     const layout = { ...(fig.layout || {}) };
-    layout.height = meta.height;
+    // meta.height is the most the plot may take; fit() shrinks it to what the width allows.
+    this.maxHeight = meta.height;
+    layout.height = this.fitted && this.fitted.width === this.root.clientWidth
+      ? Math.min(this.fitted.height, meta.height)
+      : meta.height;
     layout.autosize = true;
     layout.dragmode = false;
     for (const name of Object.keys(layout)) {
@@ -481,7 +493,8 @@ class Canvas {
     }
     this.spec = spec;
     this.hint = meta.hint || "click to place the query here";
-    this.showStatus("");
+    this.verdictText = meta.verdict || "";
+    this.showStatus(this.verdictText);
     this.previewOn = false;
     this.label.hidden = true;
     const key = figureKey(fig, meta.height);
@@ -497,9 +510,33 @@ class Canvas {
     }
     this.figureKey = key;
     return drawn.then(
+      () => this.fit(),
+    ).then(
       () => this.afterDraw(t0),
       (err) => this.showStatus(`The plot could not be drawn: ${err && err.message}`),
     );
+  }
+
+  // With equal axis scales, a plot taller than its width needs only leaves empty bands above
+  // and below the axes: shrink it to the drawing area its width allows plus the margins
+  // Plotly computed (legend included), so whatever follows the plot (the verdict line) sits
+  // right under it on a phone as on a projector.
+  fit() {
+    const fl = this.gd._fullLayout;
+    const xa = fl && fl.xaxis;
+    const ya = fl && fl.yaxis;
+    if (!xa || !ya || ya.scaleanchor !== "x" || !this.maxHeight) return null;
+    const ratio =
+      (Math.abs(ya.range[1] - ya.range[0]) / Math.abs(xa.range[1] - xa.range[0])) *
+      (ya.scaleratio || 1);
+    const s = fl._size;
+    const want = Math.round(
+      Math.max(200, Math.min(this.maxHeight, s.t + s.b + (fl.width - s.l - s.r) * ratio + 1)),
+    );
+    this.fitted = { width: this.root.clientWidth, height: want };
+    this.gd.style.minHeight = "";
+    if (Math.abs(want - fl.height) <= 2) return null;
+    return G.Plotly.relayout(this.gd, { height: want });
   }
 
   afterDraw(t0) {
@@ -701,13 +738,29 @@ class Canvas {
     this.previewOn = false;
     G.Plotly.relayout(this.gd, { shapes: this.baseShapes });
     this.label.hidden = true;
-    this.showStatus("");
+    this.showStatus(this.verdictText);
     this.root.dataset.previewAt = "";
+  }
+}
+
+// On a touch screen (a tablet, a phone) the plot needs the whole width: the sidebar is tucked
+// away once when the first plot of the visit is drawn; its » button brings it back.
+function tuckSidebarOnTouch(tries = 20) {
+  if (G.__knnSidebarTucked || !G.matchMedia || !G.matchMedia("(pointer: coarse)").matches) return;
+  const button = document.querySelector(
+    '[data-testid="stSidebarCollapseButton"] button[aria-expanded="true"]',
+  );
+  if (button) {
+    G.__knnSidebarTucked = true;
+    button.click();
+  } else if (tries > 0) {
+    setTimeout(() => tuckSidebarOnTouch(tries - 1), 100); // not drawn yet, or already tucked
   }
 }
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  tuckSidebarOnTouch();
   let canvas = INSTANCES.get(parentElement);
   if (!canvas) {
     canvas = new Canvas(parentElement);

@@ -330,6 +330,7 @@ def knn_canvas(
     height: int = 560,
     on_click: Callable[[float, float], None] | None = None,
     click_hint: str = "click to place the query here",
+    verdict: str = "",
 ) -> dict | None:
     """Draw ``figure``; return the data coordinates of a click on the plot area.
 
@@ -343,13 +344,17 @@ def knn_canvas(
     key : str
         Streamlit widget key; keep it stable so reruns update the same plot.
     height : int, default=560
-        Height of the plot in pixels (it overrides the figure's own height); a line of preview
-        text is shown below it.
+        Most height the plot takes, in pixels (it overrides the figure's own height); with
+        equal axis scales the browser shrinks it to what the width allows. A line of text
+        is shown below it: the verdict, or the preview's while the pointer is on the plot.
     on_click : callable, optional
         Called as ``on_click(x, y)`` when a click arrives, before the script reruns, so it may
         set the session state of widgets drawn earlier on the page.
     click_hint : str, default="click to place the query here"
         What a click does, shown (as plain text) in the preview line under the plot.
+    verdict : str, optional
+        The committed result in one line (plain text), such as ``"blue: 2 of 3 votes"``,
+        shown under the plot whenever no preview is.
 
     Returns
     -------
@@ -379,6 +384,8 @@ def knn_canvas(
         + json.dumps(preview, separators=(",", ":"), allow_nan=False)
         + f',"height":{int(height)},"filename":"knn-plot","hint":'
         + json.dumps(str(click_hint))
+        + ',"verdict":'
+        + json.dumps(str(verdict))
         + ',"plotly":'
         + json.dumps(_plotly_url())
         + "}"

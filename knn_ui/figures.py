@@ -98,6 +98,9 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
             xanchor="center",
             x=0.5,
             font=dict(size=round(13 * scale)),
+            # A hidden class would still vote: the legend is a key, not a filter.
+            itemclick=False,
+            itemdoubleclick=False,
         ),
     )
 
@@ -264,7 +267,8 @@ def playground_figure(
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:
-        traces.extend(_neighbourhood_legend(neighbourhood, scale))
+        if scale == 1.0:  # presenter mode (scale > 1) keeps the legend to one row of classes
+            traces.extend(_neighbourhood_legend(neighbourhood, scale))
         layout["shapes"] = neighbourhood_shapes(X, neighbourhood, scale, names=names)
     return _figure(traces, layout)
 
@@ -400,7 +404,7 @@ def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[di
                 color="white",
                 line=dict(color="black", width=1.5),
             ),
-            name="query, filled in its predicted class's colour",
+            name="query (its prediction's colour)",
         ),
     ]
 

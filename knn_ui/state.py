@@ -273,6 +273,8 @@ PRESENTER_CSS = """
   .stApp [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem; }
   .stApp .knn-vote, .stApp .knn-nt, .stApp .knn-pred { zoom: 1.3; }
   .stApp .knn-pred-value { font-size: 2.5rem; }
+  .stApp .knn-canvas-status { font-size: 1.5rem; min-height: 2rem; line-height: 2rem; }
+  .stApp [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; padding-bottom: 2rem; }
 </style>
 """
 

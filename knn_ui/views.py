@@ -78,6 +78,30 @@ def vote_panel(trace, names: Sequence[str], *, weighted: bool) -> None:
     )
 
 
+def verdict(trace, names: Sequence[str], *, weighted: bool) -> str:
+    """Say the vote in one line, as the plot's preview words it: ``"blue: 2 of 3 votes"``.
+
+    Weighted: ``"blue: 64% of the weighted vote"``; a tied vote adds how it was broken.
+
+    Examples
+    --------
+    >>> from knn_core.lessons.trace import trace_query
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(3).fit([[0, 0], [1, 0], [5, 0]], [0, 0, 1])
+    >>> verdict(trace_query(model, [0, 0]), ["red", "blue"], weighted=False)
+    'red: 2 of 3 votes'
+    """
+    winner = int(trace.winner_code)
+    top = float(trace.tally[winner])
+    if weighted:
+        share = round(100 * top / float(trace.tally.sum()))
+        text = f"{names[winner]}: {share}% of the weighted vote"
+    else:
+        k = len(trace.kept)
+        text = f"{names[winner]}: {top:g} of {k} vote{'' if k == 1 else 's'}"
+    return f"{text} (a tie, broken by class order)" if trace.tied else text
+
+
 def outside_note(query, bounds) -> None:
     """Say so when the query lies outside the plotted area (typed in, or from a link)."""
     (x0, x1), (y0, y1) = bounds

@@ -1,5 +1,7 @@
 """Playground: click anywhere, watch the k nearest neighbours light up and vote."""
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from knn_core.geometry import ball_outline
@@ -9,14 +11,16 @@ from knn_ui.canvas import knn_canvas, preview_payload
 
 router.ensure_routed()  # see knn_ui.router
 
-st.title("KNN Playground")
-st.markdown(
-    "**Learning goal:** see that k-nearest neighbours predicts a point's class by letting "
-    "the k closest training points vote."
-)
-
 # 1. Widgets -> one state object (bound to the URL, so a copied link reproduces the view).
 params = state.playground_params()
+presenter = params.presenter
+
+if not presenter:  # on a projector the plot, k and the vote take the whole screen
+    st.title("KNN Playground")
+    st.markdown(
+        "**Learning goal:** see that k-nearest neighbours predicts a point's class by letting "
+        "the k closest training points vote."
+    )
 
 # 2. knn_core computes everything (cached on scalars).
 data_key = (params.dataset, params.n_samples, params.noise, params.seed, params.n_classes)
@@ -26,8 +30,14 @@ model = cache.model(edited.key, params.k, params.metric, params.p, params.weight
 names = style.display_names(model.classes_)
 k_max = max(params.k, cache.GRID_K_MAX)
 
-plot_col, side_col = st.columns([3, 2], gap="medium")
-side_col.header("Query point")
+# A wide plot column: at 1440 x 900 its drawing area is over 600 pixels tall.
+plot_col, side_col = st.columns([3, 2] if presenter else [7, 3], gap="medium")
+if presenter:
+    side_col.metric("k, the neighbours that vote", params.k)
+    side = side_col.container()  # the vote goes here, above the query inputs
+else:
+    side = None
+    side_col.header("Query point")
 query = state.query_controls(side_col, bounds)
 trace = trace_query(model, query, class_names=names)
 outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
@@ -40,7 +50,8 @@ if params.regions:
     codes, confidence, _ = surface.surface(params.k)
     regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
 
-# 3. Figures.
+# 3. Figures. The height is the most the plot takes: the canvas fits it to the width.
+PLOT_HEIGHT = 600 if presenter else 760
 fig = figures.playground_figure(
     X,
     model.y_codes_,
@@ -56,13 +67,15 @@ fig = figures.playground_figure(
         metric_label=state.metric_caption(params.metric),
     ),
     regions=regions,
-    height=720 if params.presenter else 560,
-    scale=1.5 if params.presenter else 1.0,
+    height=PLOT_HEIGHT,
+    scale=1.5 if presenter else 1.0,
 )
 
 # 4. Display.
+weighted = params.weights == "distance"
 with plot_col:
-    edits.controls(edited)
+    if not presenter:
+        edits.controls(edited)
     knn_canvas(
         fig,
         preview=preview_payload(
@@ -76,10 +89,14 @@ with plot_col:
             query=query,
         ),
         key="canvas",
-        height=720 if params.presenter else 560,
+        height=PLOT_HEIGHT,
         on_click=edited.on_click,
         click_hint=edits.click_hint(edited),
+        verdict=views.verdict(trace, names, weighted=weighted),
     )
+    if presenter:  # below the plot, so that the plot starts at the top of the screen
+        with st.expander("Edit the points"):
+            edits.controls(edited)
     edits.notices(edited)
     st.caption(
         "Move the pointer over the plot to preview the neighbours of any spot; click to "
@@ -89,7 +106,8 @@ with plot_col:
 with side_col:
     state.k_buttons(side_col, params.n_samples)
     views.outside_note(query, bounds)
-    views.vote_panel(trace, names, weighted=params.weights == "distance")
+    with side or nullcontext():
+        views.vote_panel(trace, names, weighted=weighted)
     views.neighbour_table(trace, X, names)
 
 views.playground_explanations()

@@ -73,7 +73,7 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     assert set(legend) == {
         "Euclidean neighbourhood (circle)",
         "5 nearest",
-        "query, filled in its predicted class's colour",
+        "query (its prediction's colour)",
     }
     assert list(fig.layout.xaxis.range) == list(bounds[0])
     heat = fig.data[0]

@@ -1,0 +1,168 @@
+"""The Playground on the four screens a class uses, measured by element boxes in Chromium.
+
+Projector 1280 x 720 in presenter mode, desktop 1440 x 900, tablet 820 x 1180 and phone
+390 x 844 (touch). Each test saves a full-page screenshot (``screenshots/screen_<name>.png``)
+for a person to look at; the assertions measure the boxes the issue asks about.
+"""
+
+import re
+
+import pytest
+
+from tests.browser_support import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {
+    "projector": dict(viewport={"width": 1280, "height": 720}),
+    "desktop": dict(viewport={"width": 1440, "height": 900}),
+    "tablet": dict(viewport={"width": 820, "height": 1180}, has_touch=True, is_mobile=True),
+    "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True),
+}
+
+BOXES = """() => {
+    const box = (el) => {
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                width: r.width, height: r.height};
+    };
+    const q = (s) => document.querySelector(s);
+    const px = (el) => el ? parseFloat(getComputedStyle(el).fontSize) : 0;
+    const visible = (el) => el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden';
+    return {
+        area: box(q('.knn-canvas-plot .nsewdrag')),
+        plot: box(q('.knn-canvas-plot')),
+        legend: box(q('.knn-canvas-plot .legend')),
+        verdict: box(q('.knn-canvas-status')),
+        verdictText: q('.knn-canvas-status').textContent,
+        verdictPx: px(q('.knn-canvas-status')),
+        vote: box(q('.knn-vote')),
+        prediction: box(q('.knn-pred')),
+        predictionPx: px(q('.knn-pred-value')),
+        k: box(q('[data-testid="stMetric"]')),
+        kText: q('[data-testid="stMetric"]') ? q('[data-testid="stMetric"]').innerText : '',
+        kPx: px(q('[data-testid="stMetricValue"] p')),
+        sidebar: box(q('[data-testid="stSidebar"]')),
+        scrollHeight: document.documentElement.scrollHeight,
+        scrollWidth: document.documentElement.scrollWidth,
+        kbd: Array.from(document.querySelectorAll('.stApp kbd')).filter(visible).length,
+        tooWide: Array.from(document.querySelectorAll(
+            '.stMain button, .stMain input, .stMain [data-testid="stButtonGroup"], .stMain table'))
+            .filter(visible).map(e => [e.innerText || e.tagName, box(e)])
+            .filter(([, b]) => b.width > 0 && (b.right > innerWidth + 0.5 || b.left < -0.5))
+            .map(([t]) => t),
+    };
+}"""
+
+
+@pytest.fixture
+def open_screen(browser, streamlit_url):
+    contexts = []
+
+    def open_(name, query=""):
+        context = browser.new_context(**SCREENS[name])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(streamlit_url("app.py") + query)
+        wait_for_app(page)
+        page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+        page.wait_for_timeout(800)  # the sidebar's slide and the plot's fit to its width
+        wait_for_app(page)
+        assert_no_exception(page)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def inside(box, viewport):
+    return (
+        box is not None
+        and box["top"] >= 0
+        and box["left"] >= 0
+        and box["bottom"] <= viewport["height"]
+        and box["right"] <= viewport["width"]
+    )
+
+
+def test_projector_shows_plot_k_prediction_and_vote_without_scrolling(open_screen):
+    page = open_screen("projector", "?present=true")
+    view = SCREENS["projector"]["viewport"]
+    b = page.evaluate(BOXES)
+    screenshot(page, "screen_projector", full_page=False)
+    for part in ("area", "k", "prediction", "vote", "verdict"):
+        assert inside(b[part], view), f"{part} {b[part]} is not on the 1280 x 720 screen"
+    assert b["kText"].split()[-1] == "3"  # the current k, said in large type
+    assert b["kPx"] >= 40 and b["predictionPx"] >= 36 and b["verdictPx"] >= 22
+    assert b["area"]["height"] >= 450
+    assert b["sidebar"]["right"] <= 0  # tucked away
+
+
+def test_desktop_plot_is_600_pixels_tall_with_the_vote_beside_it(open_screen):
+    page = open_screen("desktop")
+    b = page.evaluate(BOXES)
+    screenshot(page, "screen_desktop")
+    assert b["area"]["height"] >= 600 and b["area"]["width"] >= 600
+    assert b["vote"]["left"] >= b["plot"]["right"]  # beside the plot, not under it
+    assert b["legend"]["bottom"] <= b["area"]["top"]  # the key sits above, taking no height
+    assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
+
+
+@pytest.mark.parametrize("name", ["tablet", "phone"])
+def test_touch_screens_show_the_plot_full_width_with_its_verdict(open_screen, name):
+    page = open_screen(name)
+    view = SCREENS[name]["viewport"]
+    b = page.evaluate(BOXES)
+    assert b["sidebar"]["right"] <= 0, "the sidebar did not start collapsed"
+    assert b["plot"]["width"] >= view["width"] - 40  # as wide as the screen allows
+    # The verdict sits right under the plot: both fit on the screen at once.
+    assert 0 <= b["verdict"]["top"] - b["plot"]["bottom"] <= 12
+    assert b["verdict"]["bottom"] - b["plot"]["top"] <= view["height"]
+    assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
+    assert b["kbd"] == 0, "keyboard hints shown on a touch screen"
+    assert b["tooWide"] == [] and b["scrollWidth"] <= view["width"]
+    page.locator(".knn-canvas").scroll_into_view_if_needed()
+    screenshot(page, f"screen_{name}", full_page=False)
+    screenshot(page, f"screen_{name}_full")
+
+
+def test_touch_drag_previews_and_lifting_commits(open_screen):
+    page = open_screen("phone")
+    page.locator(".knn-canvas").scroll_into_view_if_needed()
+    area = page.evaluate(BOXES)["area"]
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind, x, y):
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    x0, y0 = area["left"] + 0.3 * area["width"], area["top"] + 0.3 * area["height"]
+    x1, y1 = area["left"] + 0.7 * area["width"], area["top"] + 0.6 * area["height"]
+    touch("touchStart", x0, y0)
+    seen = set()
+    for i in range(1, 11):
+        touch("touchMove", x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * i / 10)
+        page.wait_for_timeout(30)
+        seen.add(page.evaluate("document.querySelector('.knn-canvas').dataset.previewAt"))
+    assert len(seen - {"", None}) >= 5, "dragging a finger did not move the preview"
+    assert page.evaluate("document.querySelector('.knn-canvas').dataset.clicks") is None
+    previewed = page.evaluate("document.querySelector('.knn-canvas').dataset.previewAt")
+    screenshot(page, "screen_phone_drag", full_page=False)
+    touch("touchEnd", x1, y1)
+    page.wait_for_function(
+        "document.querySelector('.knn-canvas').dataset.renders > '1'", timeout=30_000
+    )
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    ds = page.evaluate("Object.assign({}, document.querySelector('.knn-canvas').dataset)")
+    assert ds["clicks"] == "1"  # one commit, not a second one from the tap's click
+    assert ds["lastClick"] == previewed  # lifting committed the spot the preview showed
+    star = page.evaluate(
+        "(document.querySelector('.knn-canvas-plot').layout.shapes || [])"
+        ".filter(s => s.name === 'query').map(s => [s.xanchor, s.yanchor])"
+    )
+    assert star == [[float(v) for v in previewed.split(",")]]
+    assert_no_exception(page)
