@@ -338,6 +338,7 @@ def test_hover_preview_label_is_readable(page, app_url):
     """
     page.goto(app_url)
     wait_for_plots(page)
+    page.locator(".knn-canvas").scroll_into_view_if_needed()  # the plot runs past the fold
     plot = page.locator(".knn-canvas-plot .nsewdrag").first
     box = plot.bounding_box()
     # Bottom-left and top-right corners of the default blobs: one point in each class.

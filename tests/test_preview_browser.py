@@ -163,6 +163,7 @@ def test_a_click_commits_exactly_what_the_preview_showed(browser, streamlit_url)
         page.goto(streamlit_url("app.py") + "?k=4&n=200")
         wait_for_app(page)
         page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+        page.locator(".knn-canvas").scroll_into_view_if_needed()
         gd = page.locator(".knn-canvas-plot .nsewdrag").first
         box = gd.bounding_box()
         rng = np.random.default_rng(2)
