@@ -132,10 +132,10 @@ def _plotly_url() -> str:
     """
     import streamlit as st
     from streamlit import config
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    ctx = get_script_run_ctx()
-    main_script = Path(ctx.main_script_path) if ctx else _HERE.parent / "app.py"
+    from knn_ui.streamlit_internals import main_script_path
+
+    main_script = Path(main_script_path() or _HERE.parent / "app.py")
     static_dir = main_script.resolve().parent / "static"
     try:
         install_plotly(static_dir)

@@ -17,14 +17,14 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_core.datasets import DATASETS, make_dataset, train_test_split
+from knn_core.datasets import make_dataset, train_test_split
 from knn_core.evaluation import confusion_matrix
 from knn_core.geometry import plot_bounds
 from knn_core.lessons.choosing_k import k_selection, region_ks
 from knn_core.models import KNNClassifier
 from knn_core.surface import neighbor_grid
-from knn_ui import figures
-from knn_ui.state import DATASET_LABELS, MAX_POINTS
+from knn_ui import figures, params, state
+from knn_ui.params import MAX_POINTS
 from knn_ui.style import FONT, NEIGHBOR_RING, class_text_color
 
 __all__ = [
@@ -87,40 +87,23 @@ def _bump(key: str) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
 
+#: Choosing k shows the lesson best on noisy moons, unless the student chose other data.
+PAGE = params.Page(
+    "choosing_k",
+    defaults={"data": _DEFAULT.dataset, "n": _DEFAULT.n_samples, "noise": _DEFAULT.noise,
+              "k": DEFAULT_K},
+    bounds={"n": (20, MAX_POINTS), "k": (1, K_MAX)},
+)  # fmt: skip
+
+
 def controls() -> ChoosingParams:
     """Draw the sidebar's data and split controls; return them as one dataclass.
 
-    k comes from :func:`k_control`, drawn once the training size is known.
+    The data controls are the shared ones (:func:`knn_ui.state.data_controls`), with this
+    page's defaults; k comes from :func:`k_control`, drawn once the training size is known.
     """
+    dataset, n_samples, noise, n_classes, seed = state.data_controls(PAGE)
     sb = st.sidebar
-    sb.header("Data")
-    names = list(DATASETS)
-    dataset = sb.selectbox(
-        "Data set",
-        names,
-        index=names.index(_DEFAULT.dataset),
-        format_func=lambda name: DATASET_LABELS.get(name, name),
-        key="data",
-        bind="query-params",
-        help="Noisy moons show the lesson best: k = 1 learns the noise.",
-    )
-    sb.caption(f"{DATASETS[dataset].title}: {DATASETS[dataset].description}")
-    n_samples = sb.slider(
-        "Number of points", 20, MAX_POINTS, _DEFAULT.n_samples, step=10, key="n",
-        bind="query-params",
-    )  # fmt: skip
-    noise = sb.slider(
-        "Noise", 0.0, 1.0, _DEFAULT.noise, step=0.05, key="noise", bind="query-params"
-    )
-    n_classes = _DEFAULT.n_classes
-    if DATASETS[dataset].supports_n_classes:
-        n_classes = sb.slider("Classes", 2, 5, 2, key="classes", bind="query-params")
-    seed = sb.number_input(
-        "Seed", min_value=0, max_value=1_000_000, step=1, key="seed", bind="query-params",
-        help="The same seed always draws the same points.",
-    )  # fmt: skip
-    sb.button("New sample", on_click=_bump, args=("seed",), help="Draw new points (seed + 1).")
-
     sb.header("Train/test split")
     test_ratio = sb.slider(
         "Test part",
@@ -142,10 +125,10 @@ def controls() -> ChoosingParams:
 
     return ChoosingParams(
         dataset=dataset,
-        n_samples=int(n_samples),
-        noise=float(noise),
-        n_classes=int(n_classes),
-        seed=int(seed),
+        n_samples=n_samples,
+        noise=noise,
+        n_classes=n_classes,
+        seed=seed,
         test_ratio=float(test_ratio),
         split_seed=int(split_seed),
     )
@@ -153,23 +136,14 @@ def controls() -> ChoosingParams:
 
 def k_control(n_train: int) -> int:
     """Draw "Your k" in the sidebar (key ``k``), from 1 to min(50, n_train); return it."""
-    sb = st.sidebar
-    sb.header("Model")
-    k_top = min(K_MAX, n_train)
-    k_now = st.session_state.get("k")
-    if isinstance(k_now, int) and k_now > k_top:
-        st.session_state["k"] = k_top
-        sb.info(f"k was lowered to {k_top}: the training part has {n_train} points.")
-    k = sb.slider(
-        "Your k",
-        1,
-        k_top,
-        min(DEFAULT_K, k_top),
-        key="k",
-        bind="query-params",
+    st.sidebar.header("Model")
+    return state.k_control(
+        n_train,
+        PAGE,
+        what="points in the training part",
+        label="Your k",
         help="Marked on the chart, to compare with the chosen k.",
     )
-    return int(k)
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from knn_core.edits import (
     link_text,
 )
 from knn_ui import cache, links, state, style
+from knn_ui import params as params_table
 
 #: The query parameter that carries the edits.
 PARAM = "edits"
@@ -312,7 +313,7 @@ def prepare(data_key: tuple, params) -> EditedData:
     names = style.display_names(np.arange(n_classes))
     k = int(params.k)
     if k > len(X):
-        st.sidebar.info(f"k was lowered to {len(X)}: the edited data has only {len(X)} points.")
+        params_table.note(f"k was lowered to {len(X)}: the edited data has only {len(X)} points.")
         k = len(X)
     return EditedData(
         key=(*data_key, session.text),

@@ -36,9 +36,10 @@ What this module adds, in :func:`run` (app.py calls it instead of ``page.run()``
   with control characters escaped and long values shortened. The only script on the page is
   fixed text plus a percent-encoded query string.
 
-Reaching the widget bindings needs Streamlit internals (``QueryParams`` bindings, widget
-metadata, ``_send_query_param_msg``); they are kept in the few ``_streamlit_*`` helpers below,
-pinned by ``tests/test_links.py``. If they ever fail, the page still runs exactly as plain
+The parameters of :mod:`knn_ui.params` are checked against that table. Writing the URL
+without a history entry, and checking the widgets Streamlit still binds to the URL, needs
+Streamlit internals: they all sit in :mod:`knn_ui.streamlit_internals`, pinned by
+``tests/test_streamlit_internals.py``. If they ever fail, the page still runs exactly as plain
 Streamlit would, only without the notice.
 """
 
@@ -48,11 +49,13 @@ import base64
 import html
 import json
 import math
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+from knn_ui import params as table
+from knn_ui import streamlit_internals as internals
+from knn_ui.params import Finding
 
 #: Keys whose owners validate them themselves (the point editor; class mode's room code, teacher
 #: key and student token, checked against the database); never reported or removed.
@@ -65,31 +68,10 @@ EMBED_HEIGHT = 820
 SHOW_CHARS = 40
 #: Most lines in one notice.
 MAX_LINES = 8
+#: Unknown keys listed one by one before the rest are summarised in one line.
+UNKNOWN_LINES = 3
 
 _STATE = "_links"  # session-state key: {"raw": [...], "done": bool, "page": str, "lines": [...]}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One link key the page did not use as given.
-
-    Attributes
-    ----------
-    key : str
-        The query-parameter name.
-    raw : tuple of str
-        The values the link gave for ``key`` (more than one when the key was repeated).
-    kind : str
-        ``"unknown"`` (no widget of this page uses the key), ``"ignored"`` (the default is
-        used), ``"changed"`` (another value is used) or ``"repeated"`` (the last value is used).
-    used : str
-        The value now in the URL, for ``"changed"`` and ``"repeated"``; else ``""``.
-    """
-
-    key: str
-    raw: tuple[str, ...]
-    kind: str
-    used: str = ""
 
 
 def show(text: str, limit: int = SHOW_CHARS) -> str:
@@ -130,6 +112,8 @@ def message(finding: Finding) -> str:
     'Ignored zz=1 in the link: not a setting of this page.'
     >>> message(Finding("seed", ("2.5",), "changed", "2"))
     'Changed seed=2.5 in the link to seed=2: not a valid value here.'
+    >>> message(Finding("k", ("50",), "changed", "30", "there are only 30 points"))
+    'Changed k=50 in the link to k=30: there are only 30 points.'
     >>> message(Finding("seed", ("1", "2"), "repeated", "2"))
     'Used seed=2, the last of 2 values for seed in the link.'
     """
@@ -138,47 +122,13 @@ def message(finding: Finding) -> str:
         return f"Ignored {given} in the link: not a setting of this page."
     if finding.kind == "changed":
         now = _pairs(finding.key, [finding.used])
-        return f"Changed {given} in the link to {now}: not a valid value here."
+        why = show(finding.reason, limit=2 * SHOW_CHARS) or "not a valid value here"
+        return f"Changed {given} in the link to {now}: {why}."
     if finding.kind == "repeated":
         now = _pairs(finding.key, [finding.used])
         key = show(finding.key)
         return f"Used {now}, the last of {len(finding.raw)} values for {key} in the link."
     return f"Ignored {given} in the link: not a valid value here; the default is used."
-
-
-# --- Streamlit internals, kept in one place ---------------------------------------------------
-
-
-def _query_string(params) -> str:
-    """Return the URL query string of Streamlit's query-parameter store ``params``."""
-    return urlencode(params._query_params, doseq=True)
-
-
-def _streamlit_state():
-    """Return ``(script run context, SessionState)`` of the running script."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx, ctx.session_state._state
-
-
-def _streamlit_hold_url_updates(ctx, params) -> None:
-    """Keep URL changes on the server only (no browser message, so no history entry)."""
-
-    def _record_only() -> None:
-        ctx.query_string = _query_string(params)
-
-    params._send_query_param_msg = _record_only
-
-
-def _streamlit_release_url_updates(params) -> None:
-    params.__dict__.pop("_send_query_param_msg", None)
-
-
-def _as_list(value) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return [str(value)]
 
 
 def _same(a, b) -> bool:
@@ -199,27 +149,15 @@ def _same(a, b) -> bool:
 
 
 def _check(state, params, key: str, raw: list[str]) -> tuple[Finding | None, list[str] | None]:
-    """Compare one link key with the widget bound to it; return (finding, canonical URL value).
+    """Compare one link key with the widget Streamlit binds to it; return (finding, URL value).
 
-    The canonical value is ``None`` when the key should not be in the URL.
+    For the widgets not drawn from the parameter table. The URL value is ``None`` when the key
+    should not be in the URL.
     """
-    from streamlit.runtime.state.query_params import (
-        _coerce_value_for_query_url,
-        parse_url_param,
-    )
-
-    binding = params.get_binding_for_param(key)
-    meta = state.get_widget_metadata(binding.widget_id) if binding else None
-    if meta is None:
+    found = internals.widget_link_value(state, params, key, raw)
+    if found is None:
         return Finding(key, tuple(raw), "unknown"), None
-    current = state[binding.widget_id]
-    got = meta.serializer(current)
-    canonical = _as_list(_coerce_value_for_query_url(got, meta.value_type))
-    in_url = params.has_param(key)
-    try:
-        wanted = parse_url_param(raw if len(raw) > 1 else raw[0], meta.value_type)
-    except (ValueError, TypeError, OverflowError):
-        wanted = None
+    wanted, got, canonical, in_url = found
     if wanted is not None and _same(wanted, got):
         if len(raw) > 1:
             return Finding(key, tuple(raw), "repeated", canonical[-1]), canonical
@@ -249,21 +187,18 @@ def _drop_overflowing_numbers(params) -> None:
     """
     for key in list(params):
         if any(_overflows(v) for v in params.get_all(key)):
-            params.discard_param_no_forward_msg(key)
-            params._initial_query_params.pop(key, None)
+            internals.forget_link_param(key, quiet=True)
 
 
 def _raw_params() -> list[tuple[str, list[str]]]:
     return [(key, list(st.query_params.get_all(key))) for key in st.query_params]
 
 
-def _normalise(params, canonical: dict[str, list[str] | None]) -> str:
+def _normalise(canonical: dict[str, list[str] | None]) -> None:
     for key, value in canonical.items():
-        if value is None:
-            params.discard_param_no_forward_msg(key)
-        else:
-            params.set_with_no_forward_msg(key, value[0] if len(value) == 1 else value)
-    return _query_string(params)
+        internals.set_param_quietly(
+            key, None if value is None else value[0] if len(value) == 1 else value
+        )
 
 
 #: Runs after the check during which the address-bar fix is sent again (a rerun that starts
@@ -289,6 +224,39 @@ _ADDRESS_BAR_JS = """<script>(() => {
 })();</script>"""
 
 
+#: Streamlit reads no query string with more fields or characters than this
+#: (``streamlit.runtime.state.query_params.CLIENT_STATE_QUERY_STRING_MAX_*``): the server never
+#: sees such a link, so only the browser can say what happened to it.
+LINK_MAX_FIELDS = 1000
+LINK_MAX_CHARS = 512 * 1024
+
+_LINK_LIMIT_HTML = """<style>
+.st-key-knn_link_limit:has(.knn-link-limit:empty) { display: none; }
+</style><span class="knn-link-limit" id="knn-link-limit"></span><script>(() => {
+  const search = window.location.search.replace(/^[?]/, "");
+  const fields = search ? search.split("&").length : 0;
+  if (fields <= %d && search.length <= %d) return;
+  const box = document.getElementById("knn-link-limit");
+  if (!box || box.textContent) return;
+  const many = fields > %d ? fields.toLocaleString("en") + " values" : "too long";
+  box.textContent = "This link is " + (fields > %d ? "made of " + many : many) + ", more " +
+    "than a page can read, so none of its settings were used: the page shows its defaults.";
+  window.history.replaceState(window.history.state, "",
+    window.location.pathname + window.location.hash);
+})();</script>"""
+
+
+def link_limit_html() -> str:
+    """Return a fixed script that explains a link Streamlit refused as too long (browser side).
+
+    Streamlit drops a query string of more than :data:`LINK_MAX_FIELDS` fields (or
+    :data:`LINK_MAX_CHARS` characters) before the app sees it. The script counts the fields of
+    the address bar and, for such a link, writes a plain-text notice (``textContent``, numbers
+    only from the link) and removes the unread query from the address bar.
+    """
+    return _LINK_LIMIT_HTML % (LINK_MAX_FIELDS, LINK_MAX_CHARS, LINK_MAX_FIELDS, LINK_MAX_FIELDS)
+
+
 def set_quietly(key: str, value: str | None) -> tuple[str, list[str], list[str]] | None:
     """Set ``?key=value`` (``None``: remove it) on the server, without a browser history entry.
 
@@ -302,13 +270,7 @@ def set_quietly(key: str, value: str | None) -> tuple[str, list[str], list[str]]
     if before == after:
         return None
     try:
-        ctx, state = _streamlit_state()
-        params = state.query_params
-        if value is None:
-            params.discard_param_no_forward_msg(key)
-        else:
-            params.set_with_no_forward_msg(key, str(value))
-        ctx.query_string = _query_string(params)
+        internals.set_param_quietly(key, None if value is None else str(value))
     except Exception:  # noqa: BLE001 - Streamlit internals changed: the plain, public way
         if value is None:
             del st.query_params[key]
@@ -366,13 +328,27 @@ def _dismiss() -> None:
     st.session_state[_STATE]["lines"] = []
 
 
-def _draw(slot, memo: dict, page) -> None:
-    """Fill the top-of-page slot: the one-off address-bar fix and the notice, if any."""
-    fixes = memo["fixes"] if memo["fix_runs"] > 0 else []
+def _sync_table_keys() -> list:
+    """Write the table's parameters into the URL (no history entry); return the fixes."""
+    fixes = []
+    for key, value in table.url_values().items():
+        fix = set_quietly(key, value)
+        if fix is not None:
+            fixes.append(fix)
+    return fixes
+
+
+def _draw(slot, memo: dict, page, now: list | None = None) -> None:
+    """Fill the top-of-page slot: the address-bar fixes and the notice, if any."""
+    fixes = (memo["fixes"] if memo["fix_runs"] > 0 else []) + (now or [])
     lines = memo["lines"] if memo["page"] == page.url_path else []
-    if not fixes and not lines:
+    limit_check = memo["limit_check"] and memo["page"] in ("", page.url_path)
+    if not fixes and not lines and not limit_check:
         return
     top = slot.container()
+    if limit_check:  # hidden (no space taken) unless the link was too long
+        box = top.container(key="knn_link_limit")
+        box.html(link_limit_html(), unsafe_allow_javascript=True)
     if fixes:
         top.html(address_bar_script(fixes), unsafe_allow_javascript=True)
         memo["fix_runs"] -= 1
@@ -413,57 +389,100 @@ def run(page) -> None:
             "lines": [],
             "fixes": [],
             "fix_runs": 0,
+            # A link too long for Streamlit reaches the app as no link at all: the browser
+            # checks it on the session's first page.
+            "limit_check": not st.query_params,
         }
         st.session_state[_STATE] = memo
+        table.read_link(memo["raw"])
+    table.start_run()
     if memo["done"]:
         page.run()
-        _draw(slot, memo, page)
+        if table.link_waiting():
+            _late_findings(memo, page)
+        _draw(slot, memo, page, _sync_table_keys())
         return
     try:
-        ctx, state = _streamlit_state()
+        ctx, state = internals.script_context()
         params = state.query_params
         _drop_overflowing_numbers(params)
-        _streamlit_hold_url_updates(ctx, params)
+        internals.hold_url_updates(ctx, params)
     except Exception:  # noqa: BLE001 - an unknown Streamlit: plain behaviour, no notice
         memo["done"] = True
         page.run()
+        _draw(slot, memo, page, _sync_table_keys())
         return
     finished = False
     try:
         page.run()
         finished = True
-    except StopException:  # st.stop(): the page drew what it wanted; check the link now
+    except internals.StopException:  # st.stop(): the page drew what it wanted; check the link now
         finished = True
         raise
     finally:
         # An interrupted run (a rerun request) keeps holding URL updates and checks next run.
-        _streamlit_release_url_updates(params)
+        internals.release_url_updates(params)
         if finished:
-            _check_link(memo, ctx, state, params, page)
+            _check_link(memo, state, params, page)
             _draw(slot, memo, page)
 
 
-def _check_link(memo: dict, ctx, state, params, page) -> None:
+def notice_lines(findings: list[Finding]) -> list[str]:
+    """Return the notice: one line per finding, many unknown keys summarised in one line.
+
+    Examples
+    --------
+    >>> unknown = [Finding(f"z{i}", ("1",), "unknown") for i in range(1000)]
+    >>> notice_lines([Finding("k", ("0",), "ignored"), *unknown])[-1]
+    '… and 997 more keys this page does not use.'
+    """
+    known = [message(f) for f in findings if f.kind != "unknown"]
+    unknown = [f for f in findings if f.kind == "unknown"]
+    if len(unknown) <= UNKNOWN_LINES + 1:
+        return known + [message(f) for f in unknown]
+    rest = len(unknown) - UNKNOWN_LINES
+    return [
+        *known,
+        *(message(f) for f in unknown[:UNKNOWN_LINES]),
+        f"… and {rest:,} more keys this page does not use.",
+    ]
+
+
+def _late_findings(memo: dict, page) -> None:
+    """Report link values the page drew only now (after an upload), on the link's page."""
+    if memo["page"] != page.url_path:
+        table.drop_link()
+        return
+    late = table.link_findings()
+    if late:
+        memo["lines"] = memo["lines"] + notice_lines(late)
+
+
+def _check_link(memo: dict, state, params, page) -> None:
     """Compare the link with the widgets of the page that just ran; no Streamlit output."""
-    findings: list[Finding] = []
-    canonical: dict[str, list[str] | None] = {}
+    findings: list[Finding] = table.link_findings()
+    canonical: dict[str, list[str] | None] = {
+        key: None if value is None else [value] for key, value in table.url_values().items()
+    }
     for key, raw in memo["raw"]:
-        if key in SELF_CHECKED or key.lower() in STREAMLIT_KEYS:
+        if key in SELF_CHECKED or key.lower() in STREAMLIT_KEYS or key in table.TABLE:
             continue
         finding, value = _check(state, params, key, raw)
         canonical[key] = value
         if finding is not None:
             findings.append(finding)
-    ctx.query_string = _normalise(params, canonical)
+    order = {key: i for i, (key, _) in enumerate(memo["raw"])}
+    findings.sort(key=lambda f: order.get(f.key, 0))
+    _normalise(canonical)
     raw = dict(memo["raw"])
     fixes = [
-        (key, raw[key], value or [])
+        (key, raw.get(key, []), value or [])
         for key, value in canonical.items()
-        if (value or []) != raw[key]
+        if (value or []) != raw.get(key, [])
     ]
     memo.update(
         page=page.url_path,
-        lines=[message(f) for f in findings],
+        lines=notice_lines(findings),
         fixes=fixes,
         fix_runs=URL_FIX_RUNS if fixes else 0,
         done=True,

@@ -18,7 +18,8 @@ import threading
 
 import streamlit as st
 
-from knn_ui import links
+from knn_ui import links, params
+from knn_ui import streamlit_internals as internals
 
 # Each session's script runs in its own thread; app.py marks the run it is routing.
 _RUN = threading.local()
@@ -54,21 +55,20 @@ FAILED_HEADLINE = "Something went wrong on this page"
 def reset_settings() -> None:
     """``on_click`` callback: forget this page's settings (link and widgets), keep the data.
 
-    Every setting in the link goes back to its default and the query point is re-centred;
-    uploaded data and hand edits (:data:`DATA_PARAMS`) stay. Widget keys double as link keys,
-    and Streamlit refuses to delete a link key bound to a widget (and would seed the widget
-    from the link again), so the binding's own removal is used, as :mod:`knn_ui.links` does.
+    Every setting goes back to its default on every page (:func:`knn_ui.params.forget`) and
+    the query point is re-centred; uploaded data and hand edits (:data:`DATA_PARAMS`) stay.
+    The link's keys leave the URL, including those Streamlit binds to a widget (which it
+    would otherwise use to seed the widget again).
     """
-    for key in [*st.query_params, "qx", "qy"]:
+    for key in dict.fromkeys([*st.query_params, *params.TABLE]):
         if key in DATA_PARAMS:
             continue
-        st.session_state.pop(key, None)
+        if key in params.TABLE:
+            params.forget(key)
+        else:
+            st.session_state.pop(key, None)
         try:
-            from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-            params = get_script_run_ctx().session_state._state.query_params
-            params.remove_param(key)
-            params._initial_query_params.pop(key, None)
+            internals.forget_link_param(key)
         except Exception:  # noqa: BLE001 - Streamlit internals changed: the public way
             with contextlib.suppress(Exception):
                 del st.query_params[key]
@@ -94,13 +94,12 @@ def ensure_routed() -> None:
     """Rerun through ``app.py`` if folder mode started this page without it (call it first)."""
     if getattr(_RUN, "routed", False):
         return
+    # Folder mode runs pages without ever calling st.navigation, which is what switches it off:
+    # switch it off as app.py's st.navigation would, and run again, now through app.py. Not in
+    # folder mode, the page was run on its own on purpose (a test of one page).
     try:
-        from streamlit.runtime.pages_manager import PagesManager
+        was_folder_mode = internals.leave_folder_mode()
     except ImportError:  # Streamlit moved it: the page runs as it was started
         return
-    if not PagesManager.uses_pages_directory:
-        return  # not folder mode: the page was run on its own on purpose (a test of one page)
-    # Folder mode runs pages without ever calling st.navigation, which is what switches it off:
-    # switch it off as app.py's st.navigation would, and run again, now through app.py.
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    if was_folder_mode:
+        st.rerun()

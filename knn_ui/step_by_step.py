@@ -20,8 +20,9 @@ from knn_core.geometry import ball_outline
 from knn_core.lessons.step_by_step import held_out_walk
 from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
-from knn_ui import cache, figures
+from knn_ui import cache, figures, params, state
 from knn_ui.figures import base_layout, plain
+from knn_ui.params import MAX_POINTS
 from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color
 from knn_ui.style import display_names as style_names
 
@@ -146,20 +147,16 @@ DEFAULT_TUTORIAL = "function"
 # --------------------------------------------------------------------------------------------
 # Controls
 # --------------------------------------------------------------------------------------------
+#: Step by step: the tutorial's knn(), k = 5 unless the student chose another k elsewhere.
+PAGE = params.Page("step_by_step", defaults={"k": DEFAULT_K}, bounds={"n": (10, MAX_POINTS)})
+
+
 def k_control(n_samples: int) -> int:
     """Draw the k slider in the sidebar (key ``k``); lower k, and say so, when data shrinks."""
     st.sidebar.header("Model")
-    k_now = st.session_state.get("k")
-    if k_now is not None and k_now > n_samples:
-        st.session_state["k"] = n_samples
-        st.sidebar.info(f"k was lowered to {n_samples}: there are only {n_samples} points.")
-    k = st.sidebar.slider(
-        "k (number of neighbours)",
-        1,
+    k = state.k_control(
         n_samples,
-        min(DEFAULT_K, n_samples),
-        key="k",
-        bind="query-params",
+        PAGE,
         help="How many of the closest training points vote. With two classes an odd k can "
         "never tie; try k = 2 or 4 to see a tie broken.",
     )
@@ -167,7 +164,7 @@ def k_control(n_samples: int) -> int:
         "This page follows the tutorial's knn(): Euclidean distance, one vote per neighbour. "
         "The Playground lets you change both."
     )
-    return int(k)
+    return k
 
 
 def _move(delta: int, n_steps: int) -> None:

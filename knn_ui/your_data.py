@@ -44,7 +44,7 @@ from knn_core.evaluation import confusion_matrix
 from knn_core.leave_one_out import leave_one_out, predict_training
 from knn_core.lessons.data_summary import summarize
 from knn_core.models import KNNClassifier
-from knn_ui import cache, figures
+from knn_ui import cache, figures, params
 
 #: Largest upload in bytes (``server.maxUploadSize = 5`` MB in ``.streamlit/config.toml``).
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -57,6 +57,12 @@ MAX_CLASSES = DEFAULT_MAX_CLASSES
 FILE_TYPES = ("csv", "tsv", "txt")
 #: Largest k on the own-data page: the hover table grows with k (100 x 100 cells x k).
 K_LIMIT = 100
+#: Your own data: k up to :data:`K_LIMIT`.
+PAGE = params.Page(
+    "your_data",
+    bounds={"k": (1, K_LIMIT)},
+    uses=("k", "metric", "p", "weights", "regions", "qx", "qy"),
+)
 
 #: The sample file shipped with the app, to show the expected format.
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "sample_data" / "moons.csv"

@@ -17,8 +17,8 @@ st.markdown(
 )
 
 # 1. Widgets -> parameters (bound to the URL). Containers fix the display order.
-dataset, n_samples, noise, n_classes, seed = state.data_controls(state.LARGE_MAX_POINTS)
-k, metric, p, _ = state.model_controls(n_samples)
+dataset, n_samples, noise, n_classes, seed = state.data_controls(state.PLAYGROUND)
+k, metric, p, _ = state.model_controls(n_samples, state.PLAYGROUND)
 st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
 presenter = state.presenter_control()
 nav_slot = st.container()
@@ -31,7 +31,7 @@ data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, "uniform")
 names = style.display_names(model.classes_)
-query = state.query_controls(controls_slot, bounds)
+query = state.query_controls(controls_slot, bounds, state.PLAYGROUND)
 search = sf.search(data_key, query, k, metric, p)
 engine = model.kneighbors([query], return_distance=False)[0]
 index = sf.step_navigation(nav_slot, len(search.steps))

@@ -20,7 +20,7 @@ st.markdown(
 
 # 1. Widgets -> one state (bound to the URL). Containers fix the display order; they are
 #    filled in the order the values are needed.
-dataset, n_samples, noise, n_classes, seed = state.data_controls()
+dataset, n_samples, noise, n_classes, seed = state.data_controls(step_by_step.PAGE)
 k = step_by_step.k_control(n_samples)
 nav_slot = st.container()
 heading_slot = st.container()
@@ -32,7 +32,7 @@ data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, "euclidean", 2.0, "uniform")
 names = style.display_names(model.classes_)
-query = state.query_controls(plot_col, bounds)
+query = state.query_controls(plot_col, bounds, step_by_step.PAGE)
 trace = trace_query(model, query, class_names=names)
 stages = algorithm_stages(trace.tied)
 index = step_by_step.step_navigation(nav_slot, stages)

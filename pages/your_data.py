@@ -5,10 +5,11 @@ import streamlit as st
 from knn_core.geometry import ball_outline, plot_bounds
 from knn_core.lessons.trace import trace_query
 from knn_core.neighbors import TIE_RULE
-from knn_ui import cache, figures, router, state, style, views, your_data
+from knn_ui import cache, figures, params, router, state, style, views, your_data
 from knn_ui.canvas import knn_canvas, preview_payload
 
 router.ensure_routed()  # see knn_ui.router
+params.declare(your_data.PAGE)  # k, metric, ... are drawn once there is data
 
 MB = your_data.MAX_BYTES // 1_000_000
 
@@ -114,15 +115,10 @@ if data is None:
 # 2. knn_core computes everything (cached on the file's hash, the columns and the settings).
 n = len(data.X)
 summary = your_data.summary(data.key, data)
-k_cap = min(n, your_data.K_LIMIT)
-if session.get("k", 0) > k_cap:
-    session["k"] = k_cap
-    reason = f"there are only {n} points" if n <= your_data.K_LIMIT else "the limit on this page"
-    st.sidebar.info(f"k was lowered to {k_cap}: {reason}.")
-k, metric, p, weights = state.model_controls(k_cap)
+k, metric, p, weights = state.model_controls(n, your_data.PAGE)
 if n > your_data.K_LIMIT:
     st.sidebar.caption(f"On this page k goes up to {your_data.K_LIMIT}.")
-show_regions = state.regions_control()
+show_regions = state.regions_control(your_data.PAGE)
 
 bounds = plot_bounds(data.X)
 model = your_data.model(data.key, k, metric, p, weights, data)
@@ -180,7 +176,7 @@ with st.expander("The data in use", expanded=problem is None):
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.header("Query point")
-query = state.query_controls(side_col, bounds)
+query = state.query_controls(side_col, bounds, your_data.PAGE)
 trace = trace_query(model, query)
 outline = ball_outline(query, trace.kept_distances[-1], metric, p=p)
 

@@ -269,6 +269,64 @@ def test_bad_links_on_other_pages(tmp_path, page, query, lines):
         assert key not in url(at)
 
 
+# --- notices that match what the page did (issue 11, item 4) ------------------------------------
+
+
+def _use_sample(at):
+    next(b for b in at.button if b.label == "Use the sample file").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_link_on_your_own_data_waits_for_the_data_and_the_notice_matches():
+    at = open_link({"k": "50", "metric": "Manhattan"}, "pages/your_data.py")
+    assert notice(at) == []  # nothing drawn yet: the values wait for the data
+    _use_sample(at)
+    assert (at.session_state["k"], at.session_state["metric"]) == (50, "manhattan")
+    assert notice(at) == []  # k=50 is what the control shows: no "ignored"
+    assert url(at) == {"k": "50", "metric": "Manhattan"}
+
+
+def test_a_link_value_your_own_data_cannot_use_is_reported_once_the_data_is_there():
+    at = open_link({"k": "500", "weights": "Distance"}, "pages/your_data.py")
+    _use_sample(at)
+    assert notice(at) == [IGNORED.format("k=500")]
+    assert at.session_state["k"] == 3 and at.session_state["weights"] == "distance"
+    assert "k" not in url(at)
+
+
+def test_a_thousand_unknown_keys_are_summarised_in_one_line():
+    at = open_link({f"z{i}": "1" for i in range(1000)})
+    assert notice(at) == [
+        *(UNKNOWN.format(f"z{i}=1") for i in range(3)),
+        "… and 997 more keys this page does not use.",
+    ]
+    assert url(at) == {}
+
+
+def test_five_hundred_keys_given_twice_are_summarised_and_the_good_ones_used():
+    query = {f"z{i}": ["1", "2"] for i in range(498)}
+    query.update({"k": "7", "n": "nope"})
+    at = open_link(query)
+    assert notice(at) == [
+        IGNORED.format("n=nope"),
+        *(UNKNOWN.format(f"z{i}=1&z{i}=2") for i in range(3)),
+        "… and 495 more keys this page does not use.",
+    ]
+    assert at.session_state["k"] == 7
+    assert url(at) == {"k": "7"}
+
+
+def test_two_thousand_parameters_reach_the_app_as_no_link_and_the_browser_explains():
+    # Streamlit drops a query string of more than 1,000 fields before the app sees it (the
+    # browser test below checks the notice the page's script writes then).
+    at = open_link({f"z{i}": ["1", "2"] for i in range(1000)})
+    assert notice(at) == []
+    scripts = [getattr(h, "proto", h).body for h in at.get("html")]
+    assert any("knn-link-limit" in body for body in scripts)
+    assert at.session_state["k"] == 3
+
+
 def test_the_wrapper_really_opens_the_page(tmp_path):
     at = open_link({}, "pages/quiz.py", tmp_path)
     assert at.title[0].value == "Quiz"

@@ -1,0 +1,601 @@
+"""The app's parameters, declared once: widgets, links, checks and notices all come from here.
+
+In the spirit of TensorFlow Playground's ``state.ts`` and scikit-learn's
+``_parameter_constraints``: :data:`TABLE` lists every parameter with its URL key, label, help,
+type, default and allowed values. From that one table
+
+* :func:`draw` draws the parameter's widget (its key is the URL key);
+* :func:`read_link` reads a share link's values on a session's first run, checking each one;
+* :func:`sync_url` writes the URL after every run: the parameters the page used, in their
+  canonical spelling, when they differ from the page's default;
+* :func:`link_findings` says which link values the page could not use, and why, for the
+  notice of :mod:`knn_ui.links`.
+
+Shared values
+    A value the user (or a link) set is kept in one store in session state, so the data set,
+    k, the metric, the weights and the query keep their values from page to page, in any
+    direction. A page that never saw a value shows its own default (:class:`Page`).
+Rules
+    ``k <= n`` and other limits depend on what a page shows: the page passes them to
+    :func:`draw` (``high=`` with a ``reason``). A value a page cannot use is adjusted for that
+    page with the same visible note everywhere (:func:`note`), and the stored value stays for
+    the pages that can use it. A link value a page cannot use is ignored and reported.
+
+Widgets are not bound to the URL by Streamlit (no ``bind=``): this module reads and writes it,
+so a link is checked against the table, never against Streamlit's widget internals.
+
+Examples
+--------
+A page declares its own defaults, then draws what it uses::
+
+    PAGE = params.Page("choosing_k", defaults={"data": "moons", "n": 200, "noise": 0.7})
+    k = params.draw("k", st.sidebar, PAGE, high=n_train, reason=f"the training part has ...")
+    values = params.frozen(PAGE)  # one read-only object: values.k, values.data, ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import streamlit as st
+
+from knn_core.datasets import DATASETS
+from knn_core.metrics import METRICS
+
+_STORE = "_params"  # session state: {key: value} set by the user, a link or a button
+_RUN = "_params_run"  # session state: what the current run drew and adjusted
+_LINK = "_params_link"  # session state: {key: LinkValue} read from the link, not yet drawn
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of the app.
+
+    Attributes
+    ----------
+    key : str
+        URL key, widget key and session-state key. Part of every link ever shared: never rename.
+    label, help : str
+        The widget's label and tooltip.
+    kind : {"int", "float", "choice", "bool"}
+        The value's type.
+    default : object
+        The value a page shows when it declares no other default and none was set.
+    widget : {"slider", "select_slider", "number", "selectbox", "radio", "toggle"}
+        How it is drawn.
+    low, high, step : number, optional
+        Allowed range (inclusive) and step of a number.
+    options : tuple
+        Allowed values of a choice (engine names) or of a select slider.
+    labels : mapping, optional
+        The text of each option; for a choice it is also what a link holds (``data=Moons``).
+    shared : bool
+        Whether pages share its value (data set, k, metric, weights, query, ...).
+    fmt : str, optional
+        Number format of the widget.
+    """
+
+    key: str
+    label: str
+    kind: str
+    default: Any
+    widget: str
+    help: str | None = None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    labels: Mapping[Any, str] | None = None
+    shared: bool = True
+    fmt: str | None = None
+
+    # -- links ----------------------------------------------------------------------------
+    def parse(self, raw: list[str]) -> tuple[Any, str]:
+        """Read link values; return ``(value, how)``.
+
+        ``how`` is ``""`` (used as given, maybe in another spelling), ``"changed"`` (a number
+        input keeps the whole part: ``seed=2.5`` is 2), ``"repeated"`` (a number input uses
+        the last of several values) or ``"invalid"`` (``value`` is None).
+        """
+        if len(raw) != 1 and self.widget != "number":
+            return None, "invalid"
+        text = raw[-1].strip()
+        value, how = self._parse_one(text)
+        if value is None or not self.allows(value):
+            return None, "invalid"
+        if len(raw) > 1:
+            how = "repeated"
+        return value, how
+
+    def _parse_one(self, text: str) -> tuple[Any, str]:
+        if self.kind == "int":
+            if re.fullmatch(r"[+-]?\d{1,18}", text):
+                return int(text), ""
+            if self.widget == "number":
+                number = _float(text)
+                if number is not None:
+                    return int(math.trunc(number)), "changed"
+            return None, "invalid"
+        if self.kind == "float":
+            number = _float(text)
+            return (number, "") if number is not None else (None, "invalid")
+        if self.kind == "bool":
+            folded = text.casefold()
+            return ({"true": True, "false": False}.get(folded), "")
+        for option in self.options:  # a choice: the link holds the option's label
+            if self.text(option) == text:
+                return option, ""
+        return None, "invalid"
+
+    def allows(self, value) -> bool:
+        """Whether ``value`` is one of this parameter's allowed values (the table's bounds)."""
+        if self.options:
+            return value in self.options
+        if self.kind in ("int", "float"):
+            if isinstance(value, float) and not math.isfinite(value):
+                return False
+            if self.low is not None and value < self.low:
+                return False
+            if self.high is not None and value > self.high:
+                return False
+        return True
+
+    def text(self, value) -> str:
+        """Return the canonical spelling of ``value`` in a URL (a choice's label, ``1.5``)."""
+        if self.kind == "choice":
+            return self.labels[value] if self.labels else str(value)
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if self.kind == "float":
+            return repr(float(value))
+        return str(int(value))
+
+
+def _float(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's declaration: its own defaults and narrower bounds for some parameters.
+
+    Attributes
+    ----------
+    name : str
+        The page (``"playground"``, ``"choosing_k"``, ...).
+    defaults : mapping
+        Defaults that differ from the table's.
+    bounds : mapping
+        ``key -> (low, high)``: the values this page can show, inside the table's range.
+    uses : tuple of str
+        Keys the page draws only once something else is ready (the uploaded file): a link's
+        value for them waits until they are drawn instead of being reported at once. Pass
+        the page to :func:`declare` before it may stop.
+    """
+
+    name: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    bounds: Mapping[str, tuple] = field(default_factory=dict)
+    uses: tuple[str, ...] = ()
+
+    def default(self, key: str):
+        """Return this page's default of ``key``."""
+        return self.defaults.get(key, TABLE[key].default)
+
+
+DATASET_LABELS = {
+    "blobs": "Blobs",
+    "moons": "Moons",
+    "circles": "Circles",
+    "xor": "XOR",
+    "spiral": "Spiral",
+    "uniform": "Uniform",
+}
+WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
+#: The Playground offers up to 100,000 points; other pages up to :data:`MAX_POINTS`.
+MAX_POINTS = 1000
+LARGE_MAX_POINTS = 100_000
+#: Choices of the number of points: steps of 10 up to 1,000, then a few large sizes.
+POINT_OPTIONS = (*range(10, MAX_POINTS + 1, 10), 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+#: k never goes past this, however many points there are (the grids keep k neighbours a cell).
+MAX_K = 1000
+
+_TABLE_ROWS = (
+    Param(
+        "data", "Data set", "choice", "blobs", "selectbox",
+        help="The tutorial's two blobs come first; the others show shapes KNN handles well "
+        "(moons, spiral) and one with no structure at all (uniform).",
+        options=tuple(DATASETS), labels=DATASET_LABELS,
+    ),
+    Param("n", "Number of points", "int", 50, "select_slider", options=POINT_OPTIONS),
+    Param("noise", "Noise", "float", 0.3, "slider", low=0.0, high=1.0, step=0.05),
+    Param("classes", "Classes", "int", 2, "slider", low=2, high=5, step=1),
+    Param(
+        "seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1,
+        help="The same seed always draws the same points, so a shared link shows the same data.",
+    ),
+    Param(
+        "k", "k (number of neighbours)", "int", 3, "slider", low=1, high=MAX_K, step=1,
+        help="How many of the closest training points vote. Small k follows every point; "
+        "large k smooths the regions. With two classes an odd k can never tie.",
+    ),
+    Param(
+        "metric", "Distance", "choice", "euclidean", "selectbox",
+        help="How distance is measured. The neighbourhood drawn around the query has the "
+        "metric's own shape: "
+        + "; ".join(f"{m.label}: {m.formula}, a {m.shape}" for m in METRICS.values())
+        + ".",
+        options=tuple(METRICS), labels={m.name: m.label for m in METRICS.values()},
+    ),
+    Param("p", "Minkowski p", "float", 3.0, "slider", low=1.0, high=10.0, step=0.5),
+    Param(
+        "weights", "Votes", "choice", "uniform", "radio",
+        help="Uniform: one vote per neighbour. Distance: each vote weighs 1 / distance, so "
+        "closer neighbours count more.",
+        options=tuple(WEIGHT_LABELS), labels=WEIGHT_LABELS,
+    ),
+    Param("qx", "Query x₁", "float", None, "number", step=0.1, fmt="%.2f"),
+    Param("qy", "Query x₂", "float", None, "number", step=0.1, fmt="%.2f"),
+    Param(
+        "regions", "Decision regions", "bool", True, "toggle",
+        help="Shade the plane by the class KNN would predict there; the stronger the colour, "
+        "the more unanimous the vote.",
+    ),
+    Param(
+        "present", "Presenter mode", "bool", False, "toggle",
+        help="Large text and markers, readable from the back of a room; the sidebar is tucked "
+        "away (» brings it back). J and K step k down and up.",
+    ),
+)  # fmt: skip
+
+#: Every parameter of the app, by URL key.
+TABLE: Mapping[str, Param] = MappingProxyType({p.key: p for p in _TABLE_ROWS})
+
+
+# --------------------------------------------------------------------------------------------
+# The store of values set by the user, a link or a button
+# --------------------------------------------------------------------------------------------
+def _store() -> dict:
+    return st.session_state.setdefault(_STORE, {})
+
+
+_UNSET = object()
+
+
+def _new_run(before: dict, before_defaults: dict) -> dict:
+    return {
+        "drawn": {},
+        "adjusted": {},
+        "notes": [],
+        "defaults": {},
+        "before": before,
+        "before_defaults": before_defaults,
+        "waits": set(),
+    }
+
+
+def declare(page: Page) -> None:
+    """Say which keys ``page`` will draw later (``Page.uses``): call it before the page may stop."""
+    _run()["waits"].update(page.uses)
+
+
+def _run() -> dict:
+    return st.session_state.setdefault(_RUN, _new_run({}, {}))
+
+
+def start_run() -> None:
+    """Start a run's record (call before the page runs); keep last run's adjusted values."""
+    last = _run()
+    st.session_state[_RUN] = _new_run(last["adjusted"], last["defaults"])
+
+
+def get(key: str, page: Page | None = None):
+    """Return the value of ``key``: set by someone, else the page's (or the table's) default."""
+    value = _store().get(key)
+    if value is None:
+        return page.default(key) if page else TABLE[key].default
+    return value
+
+
+def set_value(key: str, value) -> None:
+    """Set ``key`` for every page (a button or a click). Call from a callback, before drawing."""
+    _store()[key] = value
+    st.session_state[key] = value
+
+
+def forget(*keys: str) -> None:
+    """Forget ``keys`` everywhere: pages show their defaults again (a new data set, say)."""
+    pending = st.session_state.get(_LINK) or {}
+    for key in keys:
+        _store().pop(key, None)
+        st.session_state.pop(key, None)
+        pending.pop(key, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Links
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinkValue:
+    """One table key of a link: what it said and what the table made of it."""
+
+    raw: tuple[str, ...]
+    value: Any
+    how: str
+    outcome: str = ""  # "used" or "refused" once a page drew the key
+
+
+def read_link(raw: list[tuple[str, list[str]]]) -> None:
+    """Read a link's table keys on a session's first run; the pages then draw its values.
+
+    A value is only *offered*: the page that draws the key checks it against its own rules
+    (``k <= n``, the query near the data) and either uses it or reports it.
+    """
+    pending = {}
+    for key, values in raw:
+        if key in TABLE:
+            value, how = TABLE[key].parse(values)
+            pending[key] = LinkValue(tuple(values), value, how)
+    st.session_state[_LINK] = pending
+
+
+def _offer(key: str, page: Page, low, high, allowed) -> None:
+    """Take the link's value of ``key`` if this page can use it, else keep it for the notice."""
+    pending = st.session_state.get(_LINK) or {}
+    offer = pending.get(key)
+    if offer is None or offer.value is None or offer.outcome:
+        return  # offered once: later runs keep what the user does
+    if _fits(offer.value, low, high, allowed):
+        _store()[key] = offer.value
+        st.session_state[key] = offer.value
+        pending[key] = dataclasses.replace(offer, outcome="used")
+    else:
+        pending[key] = dataclasses.replace(offer, outcome="refused")
+
+
+def _fits(value, low, high, allowed) -> bool:
+    if allowed is not None and value not in allowed:
+        return False
+    if low is not None and value < low:
+        return False
+    return not (high is not None and value > high)
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+# --------------------------------------------------------------------------------------------
+def note(text: str, container=None) -> None:
+    """Show why a value was adjusted for this page: the same visible note on every page."""
+    (container or st.sidebar).info(text, icon=":material/info:")
+    _run()["notes"].append(text)
+
+
+def draw(
+    key: str,
+    container,
+    page: Page,
+    *,
+    low=None,
+    high=None,
+    reason: str | None = None,
+    default=None,
+    on_change: Callable | None = None,
+    label: str | None = None,
+    help: str | None = None,
+    **widget_kwargs,
+):
+    """Draw the widget of ``key`` in ``container`` and return its value.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`TABLE`.
+    container : streamlit container
+        Where to draw it (``st.sidebar``, a column, ...).
+    page : Page
+        The page's declaration (its defaults and bounds).
+    low, high : number, optional
+        Limits that depend on what the page shows (``high=n`` for k). A value outside them
+        is adjusted to the nearest limit with a visible note saying ``reason``.
+    reason : str, optional
+        Why ``high`` (or ``low``) is the limit, e.g. ``"there are only 50 points"``.
+    default : object, optional
+        A default computed by the page (the query's default is the centre of the data).
+    on_change, label, help, **widget_kwargs
+        Passed to the widget; ``label`` and ``help`` default to the table's.
+    """
+    param = TABLE[key]
+    page_low, page_high = page.bounds.get(key, (None, None))
+    low = _tighter(max, param.low, page_low, low)
+    high = _tighter(min, param.high, page_high, high)
+    allowed = param.options or None
+    if allowed is not None and param.kind != "choice":
+        allowed = tuple(v for v in allowed if _fits(v, low, high, None))
+    default = _clip(page.default(key) if default is None else default, low, high, allowed)
+
+    _offer(key, page, low, high, allowed)
+    stored = _store().get(key)
+    current = st.session_state.get(key)
+    run = _run()
+    if (
+        current is None
+        or current == run["before"].get(key, _UNSET)
+        or (stored is None and current == run["before_defaults"].get(key, _UNSET))
+    ):
+        # Not drawn last run, still the value a page adjusted it to, or still the last page's
+        # default: the shared value if someone set one, else this page's default.
+        current = default if stored is None else stored
+    fixed = _clip(current, low, high, allowed)
+    if fixed != current:
+        if reason is None:
+            reason = f"this page offers {_range_text(param, low, high, allowed)}"
+        verb = "set"
+        if param.kind in ("int", "float"):
+            verb = "lowered" if fixed < current else "raised"
+        note(f"{param.label.split(' (')[0]} was {verb} to {param.text(fixed)}: {reason}.")
+        _run()["adjusted"][key] = fixed
+        current = fixed
+    st.session_state[key] = current
+    _run()["drawn"].setdefault(key, set()).add("drawn")
+    value = _widget(param, container, low, high, allowed, on_change, label, help, widget_kwargs)
+    if _run()["adjusted"].get(key) != value and (stored is not None or value != default):
+        _store()[key] = value
+    _run()["defaults"][key] = default
+    return value
+
+
+def _tighter(pick, *limits):
+    limits = [v for v in limits if v is not None]
+    return pick(limits) if limits else None
+
+
+def _clip(value, low, high, allowed):
+    if value is None:
+        return None
+    if allowed is not None:
+        if value in allowed:
+            return value
+        numbers = [v for v in allowed if isinstance(v, int | float)]
+        if numbers and isinstance(value, int | float):
+            return min(numbers, key=lambda v: (abs(v - value), v))
+        return allowed[0]
+    if low is not None and value < low:
+        return type(value)(low)
+    if high is not None and value > high:
+        return type(value)(high)
+    return value
+
+
+def _range_text(param: Param, low, high, allowed) -> str:
+    if allowed is not None and param.kind != "choice":
+        return f"{allowed[0]:,} to {allowed[-1]:,}"
+    return f"{low:,} to {high:,}"
+
+
+def _widget(param, container, low, high, allowed, on_change, label, help, extra):
+    common = dict(
+        key=param.key,
+        on_change=on_change,
+        help=param.help if help is None else help,
+        **extra,
+    )
+    label = param.label if label is None else label
+    if param.widget == "selectbox":
+        options = list(allowed)
+        return container.selectbox(
+            label, options, format_func=lambda v: param.labels.get(v, v), **common
+        )
+    if param.widget == "radio":
+        options = list(allowed)
+        return container.radio(
+            label, options, format_func=lambda v: param.labels.get(v, v), **common
+        )
+    if param.widget == "toggle":
+        return bool(container.toggle(label, **common))
+    if param.widget == "select_slider":
+        return int(container.select_slider(label, list(allowed), **common))
+    if param.widget == "slider":
+        cast = int if param.kind == "int" else float
+        return cast(
+            container.slider(
+                label, cast(low), cast(high), step=cast(param.step), format=param.fmt, **common
+            )
+        )
+    cast = int if param.kind == "int" else float
+    return cast(
+        container.number_input(
+            label,
+            min_value=None if low is None else cast(low),
+            max_value=None if high is None else cast(high),
+            step=cast(param.step),
+            format=param.fmt,
+            **common,
+        )
+    )
+
+
+def frozen(page: Page, **values) -> Mapping[str, Any]:
+    """One read-only view of what ``page`` drew this run (plus ``values`` the page computed)."""
+    drawn = {key: st.session_state.get(key) for key in _run()["drawn"]}
+    return MappingProxyType({**drawn, **values})
+
+
+# --------------------------------------------------------------------------------------------
+# After the page ran: the URL and the notice
+# --------------------------------------------------------------------------------------------
+def url_values() -> dict[str, str | None]:
+    """Return the URL value of every table key after this run (None: not in the URL).
+
+    A parameter is in the URL when the page drew it and its value is not the page's default.
+    """
+    run = _run()
+    out: dict[str, str | None] = {}
+    for key, param in TABLE.items():
+        if "drawn" not in run["drawn"].get(key, ()):
+            out[key] = None
+            continue
+        value = st.session_state.get(key)
+        default = run["defaults"].get(key)
+        out[key] = None if value is None or value == default else param.text(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One link key the page did not use as given (see :func:`link_findings`)."""
+
+    key: str
+    raw: tuple[str, ...]
+    kind: str  # "unknown", "ignored", "changed" or "repeated"
+    used: str = ""
+    reason: str = ""
+
+
+def link_findings() -> list[Finding]:
+    """Compare the link's table keys with what the page drew, and forget those keys.
+
+    A key the page declared it will draw later (:func:`declare`) waits for a later run.
+    """
+    pending = st.session_state.get(_LINK) or {}
+    run = _run()
+    # The page's later keys wait while it drew none of them (it stopped, waiting for data).
+    waits = run["waits"]
+    if any("drawn" in run["drawn"].get(key, ()) for key in waits):
+        waits = set()
+    findings = []
+    for key in list(pending):
+        marks = run["drawn"].get(key, set())
+        if "drawn" not in marks and key in waits:
+            continue
+        offer = pending.pop(key)
+        param = TABLE[key]
+        if "drawn" not in marks:
+            findings.append(Finding(key, offer.raw, "unknown"))
+        elif offer.value is None or offer.outcome == "refused":
+            findings.append(Finding(key, offer.raw, "ignored"))
+        elif offer.how in ("changed", "repeated"):
+            findings.append(Finding(key, offer.raw, offer.how, param.text(offer.value)))
+        elif st.session_state.get(key) != offer.value:
+            now = param.text(st.session_state.get(key))
+            findings.append(Finding(key, offer.raw, "changed", now, "; ".join(run["notes"])))
+    return findings
+
+
+def link_waiting() -> bool:
+    """Whether some link values still wait for the page to draw them."""
+    return bool(st.session_state.get(_LINK))
+
+
+def drop_link() -> None:
+    """Forget link values that still wait (the user went to another page)."""
+    st.session_state.pop(_LINK, None)

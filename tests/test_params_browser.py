@@ -1,0 +1,148 @@
+"""Shared values in a real browser: every page, both directions, with and without clicks.
+
+A student's data set, k, metric, weights and query are set once (by a shared link, or by
+clicking), then the student walks through every page with the sidebar navigation, forwards and
+back. On each page the address bar (written from the parameter table) and the widgets show the
+same shared values.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser_support import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+APP = "app.py"
+#: Navigation title -> the shared keys that page draws.
+PAGES = {
+    "Playground": ("data", "n", "k", "metric", "weights", "qx", "qy"),
+    "Step by step": ("data", "n", "k", "qx", "qy"),
+    "Choosing k": ("data", "n", "k"),
+    "Distances and scaling": ("data", "n", "qx", "qy"),
+    "Quiz": ("data", "n", "k", "metric", "weights"),
+}
+LINK = {
+    "data": "Spiral",
+    "n": "300",
+    "k": "7",
+    "metric": "Manhattan",
+    "weights": "Distance",
+    "qx": "0.5",
+    "qy": "-0.25",
+}
+
+
+def _query(page) -> dict:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def _ready(page) -> None:
+    """Wait for the run to end and every lazily loaded widget to replace its skeleton."""
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000
+    )
+    wait_for_app(page)
+
+
+def _number(page, label: str):
+    return page.locator('[data-testid="stNumberInput"]', has_text=label).locator("input").first
+
+
+def _go(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    page.wait_for_function(
+        "(t) => document.title !== '' && document.querySelector('h1')?.innerText.length",
+        arg=title,
+        timeout=30_000,
+    )
+    _ready(page)
+    assert_no_exception(page)
+
+
+def _walk(page, shared: dict) -> None:
+    titles = list(PAGES)
+    for title in [*titles[1:], *reversed(titles[:-1])]:
+        _go(page, title)
+        page.wait_for_function(
+            "(want) => want.every(([k, v]) => new URLSearchParams(location.search).get(k) === v)",
+            arg=[[k, shared[k]] for k in PAGES[title] if shared[k] is not None],
+            timeout=20_000,
+        )
+        got = _query(page)
+        for key in PAGES[title]:
+            assert got.get(key) == shared[key], (title, key, got)
+        if "qx" in PAGES[title]:
+            shown = float(_number(page, "Query x₁").input_value())  # two decimals
+            assert shown == round(float(shared["qx"]), 2), title
+        if "k" in PAGES[title]:
+            value = page.locator(".st-key-k [data-testid='stSliderThumbValue']").first
+            assert value.inner_text() == shared["k"], title
+
+
+def test_a_shared_link_keeps_its_values_on_every_page_both_ways(page, streamlit_url):
+    base = streamlit_url(APP)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(base + "/?" + "&".join(f"{k}={v}" for k, v in LINK.items()))
+    _ready(page)
+    assert_no_exception(page)
+    assert page.get_by_text("in the link", exact=False).count() == 0
+    _walk(page, LINK)
+    screenshot(page, "params_walk_link", full_page=False)
+
+
+def test_values_set_by_typing_and_clicks_keep_their_values_on_every_page_both_ways(
+    page, streamlit_url
+):
+    base = streamlit_url(APP)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(base + "/step_by_step")
+    _ready(page)
+    # Without a click: type the query on Step by step, then go to the Playground.
+    for label, value in (("Query x₁", "1.5"), ("Query x₂", "-0.5")):
+        box = _number(page, label)
+        box.fill(value)
+        box.press("Enter")
+        wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('qy') === '-0.5'")
+    _go(page, "Playground")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('qy') === '-0.5'")
+    assert float(_number(page, "Query x₁").input_value()) == 1.5
+    # With clicks: k + 1 four times, then a click on the plot moves the query.
+    for _ in range(4):
+        page.get_by_role("button", name="k + 1").click()
+        wait_for_app(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('k') === '7'")
+    page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+    box = page.locator(".knn-canvas-plot").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('qx') !== '1.5'")
+    wait_for_app(page)
+    clicked = _query(page)
+    assert set(clicked) == {"qx", "qy", "k"}, clicked
+    shared = {**clicked, "metric": None, "weights": None, "data": None, "n": None}
+    _walk(page, shared)
+    screenshot(page, "params_walk_clicks", full_page=False)
+
+
+def test_a_link_too_long_for_streamlit_is_explained(page, streamlit_url):
+    base = streamlit_url(APP)
+    page.goto(base + "/?" + "&".join(f"z{i}=1" for i in range(2000)))
+    wait_for_app(page)
+    assert_no_exception(page)
+    note = page.locator("#knn-link-limit")
+    note.wait_for(timeout=20_000)
+    assert "made of 2,000 values" in note.inner_text()
+    page.wait_for_function("() => location.search === ''")
+    screenshot(page, "params_link_too_long", full_page=False)
+
+
+def test_a_thousand_unknown_keys_get_one_short_notice(page, streamlit_url):
+    base = streamlit_url(APP)
+    page.goto(base + "/?" + "&".join(f"z{i}=1" for i in range(1000)))
+    wait_for_app(page)
+    assert_no_exception(page)
+    page.get_by_text("and 997 more keys this page does not use", exact=False).wait_for()
+    page.wait_for_function("() => location.search === ''", timeout=20_000)

@@ -1,0 +1,165 @@
+"""Every private Streamlit API of knn_ui.streamlit_internals, pinned: an upgrade fails here first.
+
+Each test names the helper it pins. They run the helpers inside real script runs (AppTest), so
+a moved module, a renamed attribute or a changed behaviour shows up as a failure here, not as a
+page that silently lost its link notice.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import streamlit
+from streamlit.runtime.state.query_params import QueryParams
+from streamlit.testing.v1 import AppTest
+
+from knn_ui import streamlit_internals as internals
+
+TIMEOUT = 30
+
+
+def _run(script: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_string(script, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_streamlit_version_these_internals_were_written_for():
+    # A new Streamlit must pass every test below before this pin moves.
+    assert streamlit.__version__.startswith("1.67"), streamlit.__version__
+
+
+def test_stop_exception_is_what_the_script_runner_raises_for_st_stop():
+    from streamlit.runtime.scriptrunner import script_runner
+
+    assert script_runner.StopException is internals.StopException
+    assert "raise StopException()" in inspect.getsource(script_runner)
+    # A page that stops still gets its link checked (knn_ui.links catches it): see
+    # tests/test_links.py::test_a_link_on_your_own_data_waits_for_the_data_and_the_notice_matches
+
+
+def test_script_context_gives_the_session_state_and_its_query_params():
+    at = _run(
+        """
+import streamlit as st
+from knn_ui import streamlit_internals as internals
+ctx, state = internals.script_context()
+st.write(type(state).__name__, type(state.query_params).__name__, ctx.query_string)
+""",
+        {"a": "1"},
+    )
+    assert at.markdown[0].value.split() == ["SessionState", "QueryParams", "a=1"]
+
+
+def test_main_script_path_is_the_running_script():
+    at = _run(
+        """
+import streamlit as st
+from knn_ui.streamlit_internals import main_script_path
+from pathlib import Path
+st.text(Path(main_script_path()).is_file())
+"""
+    )
+    assert at.text[0].value == "True"
+    assert internals.main_script_path() is None  # outside a script run
+
+
+def test_set_param_quietly_and_query_string_write_the_servers_url():
+    at = _run(
+        """
+import streamlit as st
+from knn_ui import streamlit_internals as internals
+internals.set_param_quietly("k", "7")
+internals.set_param_quietly("gone", None)
+internals.set_param_quietly("many", ["1", "2"])
+ctx, state = internals.script_context()
+st.write(internals.query_string(state.query_params), "|", ctx.query_string)
+""",
+        {"gone": "x"},
+    )
+    left, right = at.markdown[0].value.split(" | ")
+    assert left == right == "k=7&many=1&many=2"
+    assert {key: at.query_params[key] for key in at.query_params} == {
+        "k": "7",
+        "many": ["1", "2"],
+    }
+
+
+def test_holding_url_updates_replaces_the_message_sender_and_releasing_restores_it():
+    assert callable(QueryParams._send_query_param_msg)
+    at = _run(
+        """
+import streamlit as st
+from knn_ui import streamlit_internals as internals
+ctx, state = internals.script_context()
+params = state.query_params
+internals.hold_url_updates(ctx, params)
+held = "_send_query_param_msg" in params.__dict__
+st.query_params["k"] = "5"  # goes through the held sender: recorded on the server only
+recorded = ctx.query_string
+internals.release_url_updates(params)
+st.text(f"{held} {recorded} {'_send_query_param_msg' in params.__dict__}")
+"""
+    )
+    assert at.text[0].value.split() == ["True", "k=5", "False"]
+
+
+def test_forget_link_param_drops_a_bound_key_for_good():
+    script = """
+import streamlit as st
+from knn_ui import streamlit_internals as internals
+if st.session_state.get("forget"):
+    internals.forget_link_param("kk")
+    st.session_state.pop("kk", None)
+st.slider("kk", 1, 10, 3, key="kk", bind="query-params")
+"""
+    at = _run(script, {"kk": "5"})
+    assert at.slider(key="kk").value == 5
+    at.session_state["forget"] = True
+    at.run()
+    at.session_state["forget"] = False
+    at.run()
+    assert at.slider(key="kk").value == 3
+    assert "kk" not in at.query_params
+
+
+def test_widget_link_value_reads_a_bound_widget():
+    script = """
+import streamlit as st
+from knn_ui import streamlit_internals as internals
+st.slider("kk", 1, 10, 3, key="kk", bind="query-params")
+ctx, state = internals.script_context()
+st.write(repr(internals.widget_link_value(state, state.query_params, "kk", ["5"])))
+st.write(repr(internals.widget_link_value(state, state.query_params, "zz", ["1"])))
+"""
+    at = _run(script, {"kk": "5"})
+    assert at.markdown[0].value == "([5.0], [5.0], ['5'], True)"
+    assert at.markdown[1].value == "None"
+
+
+def test_leave_folder_mode_switches_the_pages_manager_flag():
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert "uses_pages_directory" in vars(PagesManager) or hasattr(
+        PagesManager, "uses_pages_directory"
+    )
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = True
+        assert internals.leave_folder_mode() is True
+        assert PagesManager.uses_pages_directory is False
+        assert internals.leave_folder_mode() is False
+    finally:
+        PagesManager.uses_pages_directory = saved
+
+
+def test_every_helper_is_listed_in_the_module_docstring_and_tested_here():
+    source = inspect.getsource(
+        inspect.getmodule(test_every_helper_is_listed_in_the_module_docstring_and_tested_here)
+    )
+    for name in internals.__all__:
+        assert f"``{name}``" in internals.__doc__, name
+        assert f"internals.{name}" in source or f"import {name}" in source, name
