@@ -133,6 +133,29 @@ def _regions_trace(regions: Regions, names: Sequence[str]) -> dict:
     )
 
 
+def _boundary_traces(regions: Regions, n_classes: int) -> list[dict]:
+    # The decision boundary as a line, so regions read without colour: the edge of each
+    # class's region (the 0.5 contour of "this cell predicts class c"), interpolated between
+    # cell centres and smoothed, so it has no staircase. With two classes one edge is both.
+    traces = []
+    for c in range(1 if n_classes == 2 else n_classes):
+        traces.append(
+            dict(
+                type="contour",
+                x=regions.xs,
+                y=regions.ys,
+                z=(regions.codes == c).astype(np.int8),
+                contours=dict(coloring="none", start=0.5, end=0.5, size=1),
+                line=dict(color="#1b1b1b", width=1.5, smoothing=1.0),
+                showscale=False,
+                showlegend=False,
+                hoverinfo="skip",
+                name="decision boundary",
+            )
+        )
+    return traces
+
+
 #: Longest name a figure shows in full (legend entries, axis titles): a longer class or column
 #: name from a user's file is cut with "…", so that it cannot squeeze the plot to nothing.
 NAME_CHARS = 40
@@ -264,6 +287,7 @@ def playground_figure(
     traces = []
     if regions is not None:
         traces.append(_regions_trace(regions, names))
+        traces.extend(_boundary_traces(regions, len(names)))
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:

@@ -80,6 +80,30 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_the_decision_boundary_is_a_line_around_each_region(n_classes):
+    # The regions read without colour: a contour line at the edge of each class's region.
+    xs = np.linspace(0.0, 1.0, 5)
+    codes = np.minimum((xs[None, :] * n_classes).astype(int), n_classes - 1).repeat(5, axis=0)
+    regions = figures.Regions(xs, xs, codes, np.ones((5, 5)))
+    names = ["red", "blue", "green"][:n_classes]
+    fig = validated(
+        figures.playground_figure(
+            np.array([[0.1, 0.1], [0.9, 0.9], [0.5, 0.5]])[:n_classes], np.arange(n_classes),
+            names, x_range=(0, 1), y_range=(0, 1), regions=regions,
+        )
+    )  # fmt: skip
+    lines = [t for t in fig.data if t.name == "decision boundary"]
+    assert len(lines) == (1 if n_classes == 2 else n_classes)
+    for c, line in enumerate(lines):
+        assert line.type == "contour" and line.contours.coloring == "none"
+        assert (line.contours.start, line.contours.end) == (0.5, 0.5)
+        np.testing.assert_array_equal(np.asarray(line.z), (codes == c).astype(int))
+        assert line.line.smoothing > 0 and line.showlegend is False
+    # The shading stays: the heatmap comes first, the lines over it, the points on top.
+    assert fig.data[0].type == "heatmap" and fig.data[len(lines) + 1].name == names[0]
+
+
 def test_user_class_names_are_not_markup():
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     fig = figures.playground_figure(
