@@ -837,7 +837,7 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
         f'<div role="img" aria-label="{label}" class="knn-qr">{qr_svg(join_url)}</div>'
         '<div class="knn-qr-caption">Scan to join</div>'
     )
-    _dashboard(store, code, key)
+    _dashboard_page(store, code, key)
     _students_panel(store, code, key)
 
 
@@ -882,15 +882,39 @@ def _teacher_sidebar(store: ClassStore, code: str, key: str) -> None:
         )
 
 
+def _dashboard_page(store: ClassStore, code: str, key: str) -> None:
+    """Draw the question; its "predict the class" picture only changes with the question.
+
+    That picture is drawn here, once per question state; everything that follows the
+    answers is drawn by :func:`_dashboard`, every second.
+    """
+    current = store.current(code)
+    seen = _signature(current)
+    question = None if current is None else current[1]
+    if question is None or question.kind != "class":
+        _dashboard(store, code, key, seen)
+        return
+    plot_col, side_col = st.columns([3, 2], gap="medium")
+    with plot_col:
+        fig = question_figure(question, revealed=question.state == "revealed", height=480)
+        st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
+    with side_col:
+        _dashboard(store, code, key, seen)
+
+
 @st.fragment(run_every=TEACHER_POLL)
-def _dashboard(store: ClassStore, code: str, key: str) -> None:
-    """Draw the live part, again every second from the database, without pressing anything."""
+def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
+    """Draw the live part, again every second from the database, without pressing anything.
+
+    When the question or its state changed since the page drew it (``seen``), the whole
+    page is drawn again.
+    """
     message = st.session_state.pop(_TEACHER_MESSAGE, None)
     if message:
         st.warning(message, icon=":material/block:")
     current = store.current(code)
-    if current is None:
-        st.rerun()  # the class just ended: the whole page says so
+    if current is None or _signature(current) != seen:
+        st.rerun()  # a new question, a new state, or the class ended: the whole page
     _, question = current
     if question is None:
         st.metric("Joined", len(store.students(code, key)))
@@ -903,15 +927,18 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
         return
     joined, given = store.answers(code, key, question.id)
     revealed = question.state == "revealed"
-    plot_col, side_col = st.columns([3, 2], gap="medium")
-    with plot_col:
-        if question.kind == "k":  # the picks (and, revealed, the accuracy curve) are the picture
-            fig = answers_figure(question, given, revealed=revealed, height=480)
-        else:
-            fig = question_figure(question, revealed=revealed, height=480)
-            if question.kind == "click" and given:
-                fig.add_trace(spots_trace(question, given, revealed=revealed))
-        st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
+    if question.kind == "class":  # the picture is drawn by _dashboard_page, beside this
+        side_col = st.container()
+    else:
+        plot_col, side_col = st.columns([3, 2], gap="medium")
+        with plot_col:
+            if question.kind == "k":  # the picks (and the accuracy curve) are the picture
+                fig = answers_figure(question, given, revealed=revealed, height=480)
+            else:
+                fig = question_figure(question, revealed=revealed, height=480)
+                if given:
+                    fig.add_trace(spots_trace(question, given, revealed=revealed))
+            st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
     with side_col:
         st.markdown(f"**Question {question.number}.** {prompt(question)}")
         joined_col, answered_col = st.columns(2)
