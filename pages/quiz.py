@@ -11,17 +11,18 @@ from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
 
-st.title("Quiz")
-st.markdown(
-    "**Learning goal:** work out KNN's answer yourself (find the k nearest points and count "
-    "their votes) before the app shows it."
-)
-
 # 1. Widgets -> state: the Playground's data and model controls, and a question number that
 #    is part of the link, so a whole class can open the same question.
 session = st.session_state
 dataset, n_samples, noise, n_classes, seed = state.data_controls()
 k, metric, p, weights = state.model_controls(n_samples)
+presenter = state.presenter_control()
+if not presenter:  # on a projector the question, the plot, k and the answer come first
+    st.title("Quiz")
+    st.markdown(
+        "**Learning goal:** work out KNN's answer yourself (find the k nearest points and "
+        "count their votes) before the app shows it."
+    )
 st.sidebar.header("Quiz")
 question = int(
     st.sidebar.number_input(
@@ -94,6 +95,8 @@ with plot_col:
 
 with side_col:
     st.header(f"Question {question}")
+    if presenter:  # k in large type; after the reveal the prediction box says KNN's answer
+        st.metric("k, the neighbours that vote", k)
     qx, qy = quiz.query
     vote = "closer points count more (1/d)" if weights == "distance" else "one vote each"
     st.markdown(

@@ -11,17 +11,19 @@ from knn_ui.vote_chart import vote_chart
 
 router.ensure_routed()  # see knn_ui.router
 
-st.title("Step by step")
-st.html(style.CODE_CSS)  # code colours readable at WCAG AA
-st.markdown(
-    "**Learning goal:** follow the stages of k-nearest neighbours (measure, sort, keep, count, "
-    "predict) for one point, and match each stage to a line of the tutorial's code."
-)
-
 # 1. Widgets -> one state (bound to the URL). Containers fix the display order; they are
 #    filled in the order the values are needed.
 dataset, n_samples, noise, n_classes, seed = state.data_controls(step_by_step.PAGE)
 k = step_by_step.k_control(n_samples)
+presenter = state.presenter_control(step_by_step.PAGE)
+
+if not presenter:  # on a projector the step, the plot, k and the vote come first
+    st.title("Step by step")
+    st.markdown(
+        "**Learning goal:** follow the stages of k-nearest neighbours (measure, sort, keep, "
+        "count, predict) for one point, and match each stage to a line of the tutorial's code."
+    )
+st.html(style.CODE_CSS)  # code colours readable at WCAG AA
 nav_slot = st.container()
 heading_slot = st.container()
 plot_col, side_col = st.columns([1, 1], gap="small")
@@ -61,6 +63,10 @@ with plot_col:
     views.outside_note(query, bounds)
 
 with side_col:
+    if presenter:  # k, and once the vote is counted the prediction, in large type
+        st.metric("k, the neighbours that vote", k)
+        if stage == "predict":
+            views.prediction_box(trace, names, weighted=False, key="sbs_prediction")
     if stage in ("count", "tie", "predict"):
         # At "count" a tied vote has no winner yet: no bar is outlined.
         winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)

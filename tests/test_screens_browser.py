@@ -65,7 +65,7 @@ def open_screen(browser, streamlit_url):
         context = browser.new_context(**SCREENS[name])
         contexts.append(context)
         page = context.new_page()
-        page.goto(streamlit_url("app.py") + query)
+        page.goto(streamlit_url("app.py") + ("/" + query if query[:1].isalpha() else query))
         wait_for_app(page)
         page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
         page.wait_for_timeout(800)  # the sidebar's slide and the plot's fit to its width
@@ -166,3 +166,16 @@ def test_touch_drag_previews_and_lifting_commits(open_screen):
     )
     assert star == [[float(v) for v in previewed.split(",")]]
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("path", ["step_by_step", "quiz"])
+def test_presenter_mode_on_the_pages_a_teacher_projects(open_screen, path):
+    page = open_screen("projector", f"{path}?present=true")
+    view = SCREENS["projector"]["viewport"]
+    b = page.evaluate(BOXES)
+    screenshot(page, f"screen_projector_{path}", full_page=False)
+    assert inside(b["k"], view) and b["kText"].split()[-1] == "3" and b["kPx"] >= 40
+    assert b["sidebar"]["right"] <= 0  # tucked away
+    assert b["area"]["top"] < view["height"] - 200  # the plot starts on the first screen
+    if path == "quiz":
+        assert inside(b["area"], view)
