@@ -18,7 +18,7 @@ from knn_core.lessons.neighbor_sets import compare_metrics
 from knn_core.lessons.regression import plot_ranges
 from knn_core.lessons.scaling import scaling_effect
 from knn_core.metrics import METRICS
-from knn_ui import cache
+from knn_ui import cache, params
 from knn_ui.figures import class_traces, neighbour_rings, playground_figure
 from knn_ui.state import METRIC_LABELS
 from knn_ui.style import FONT
@@ -33,40 +33,18 @@ METRIC_STYLES = {
 METRIC_TAGS = {"euclidean": "E", "manhattan": "M", "chebyshev": "C"}
 HIGHLIGHT = "rgba(240,228,66,0.85)"  # Okabe-Ito yellow: a highlighter pen behind a point
 QUERY_COLOR = "#444444"
-DEFAULT_K = 5
-STRETCHES = (1, 2, 5, 10, 20, 50, 100)
 
 
-def keep_query() -> None:
-    """Carry the query placed on another page (the Playground) over to this one.
-
-    ``qx``/``qy`` are the keys of the Playground's query inputs too. A widget's value is dropped
-    when the page that drew it is left, unless it is written back as a plain session-state value
-    first; without this the query would jump to (0, 0) when a student comes over from the
-    Playground.
-    """
-    for key in ("qx", "qy"):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+#: Distances and scaling: its own k (5), up to 1,000 points.
+PAGE = params.Page("distances", bounds={"n": (10, params.MAX_POINTS)})
 
 
 def k_control(n_samples: int) -> int:
     """Draw the k slider in the sidebar (kept within ``1..n_samples``); return k."""
     st.sidebar.header("Neighbours")
-    k_now = st.session_state.get("d_k")
-    if k_now is not None and k_now > n_samples:
-        st.session_state["d_k"] = n_samples
-        st.sidebar.info(f"k was lowered to {n_samples}: there are only {n_samples} points.")
     return int(
-        st.sidebar.slider(
-            "k (number of neighbours)",
-            1,
-            n_samples,
-            # No default once the page has set the value itself (Streamlit warns about both).
-            **({} if "d_k" in st.session_state else {"value": min(DEFAULT_K, n_samples)}),
-            key="d_k",
-            bind="query-params",
-            help="How many nearest points each metric picks.",
+        params.draw(
+            "d_k", st.sidebar, PAGE, high=n_samples, reason=f"there are only {n_samples} points"
         )
     )
 
@@ -74,24 +52,8 @@ def k_control(n_samples: int) -> int:
 def scaling_controls(container) -> tuple[int, bool]:
     """Draw the stretch slider and the standardise toggle; return ``(factor, standardized)``."""
     left, right = container.columns([3, 2], vertical_alignment="bottom")
-    factor = left.select_slider(
-        "Stretch x₁ by",
-        options=STRETCHES,
-        value=1,
-        format_func=lambda f: f"{f}x",
-        key="d_stretch",
-        bind="query-params",
-        help="Multiply every x₁ by this factor, as if x₁ were measured in smaller units "
-        "(metres -> centimetres is 100×). The points do not move; only the numbers change.",
-    )
-    standardized = right.toggle(
-        "Standardise (z-score) first",
-        value=False,
-        key="d_std",
-        bind="query-params",
-        help="Before measuring distances, rescale each feature to mean 0 and standard "
-        "deviation 1: (value - mean) / standard deviation.",
-    )
+    factor = params.draw("d_stretch", left, PAGE)
+    standardized = params.draw("d_std", right, PAGE)
     return int(factor), bool(standardized)
 
 

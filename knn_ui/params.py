@@ -113,7 +113,17 @@ class Param:
             how = "repeated"
         return value, how
 
+    @property
+    def _by_label(self) -> bool:
+        # A choice, or a select slider with option labels: the URL holds the option's label.
+        return self.kind == "choice" or (self.labels is not None and bool(self.options))
+
     def _parse_one(self, text: str) -> tuple[Any, str]:
+        if self._by_label:
+            for option in self.options:
+                if self.text(option) == text:
+                    return option, ""
+            return None, "invalid"
         if self.kind == "int":
             if re.fullmatch(r"[+-]?\d{1,18}", text):
                 return int(text), ""
@@ -125,13 +135,8 @@ class Param:
         if self.kind == "float":
             number = _float(text)
             return (number, "") if number is not None else (None, "invalid")
-        if self.kind == "bool":
-            folded = text.casefold()
-            return ({"true": True, "false": False}.get(folded), "")
-        for option in self.options:  # a choice: the link holds the option's label
-            if self.text(option) == text:
-                return option, ""
-        return None, "invalid"
+        folded = text.casefold()  # a bool
+        return ({"true": True, "false": False}.get(folded), "")
 
     def allows(self, value) -> bool:
         """Whether ``value`` is one of this parameter's allowed values (the table's bounds)."""
@@ -144,11 +149,13 @@ class Param:
                 return False
             if self.high is not None and value > self.high:
                 return False
+        if self.kind == "int" and self.widget == "slider" and self.low is not None:
+            return (value - self.low) % self.step == 0  # on the slider's step
         return True
 
     def text(self, value) -> str:
         """Return the canonical spelling of ``value`` in a URL (a choice's label, ``1.5``)."""
-        if self.kind == "choice":
+        if self._by_label:
             return self.labels[value] if self.labels else str(value)
         if self.kind == "bool":
             return "true" if value else "false"
@@ -202,6 +209,8 @@ DATASET_LABELS = {
     "uniform": "Uniform",
 }
 WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
+#: The stretch factors of the Distances page.
+STRETCHES = (1, 2, 5, 10, 20, 50, 100)
 #: The Playground offers up to 100,000 points; other pages up to :data:`MAX_POINTS`.
 MAX_POINTS = 1000
 LARGE_MAX_POINTS = 100_000
@@ -250,6 +259,44 @@ _TABLE_ROWS = (
         "regions", "Decision regions", "bool", True, "toggle",
         help="Shade the plane by the class KNN would predict there; the stronger the colour, "
         "the more unanimous the vote.",
+    ),
+    # -- Distances and scaling ------------------------------------------------------------
+    Param(
+        "d_k", "k (number of neighbours)", "int", 5, "slider", low=1, high=MAX_K, step=1,
+        help="How many nearest points each metric picks.", shared=False,
+    ),
+    Param(
+        "d_stretch", "Stretch x₁ by", "int", 1, "select_slider", options=STRETCHES,
+        labels={f: f"{f}x" for f in STRETCHES}, shared=False,
+        help="Multiply every x₁ by this factor, as if x₁ were measured in smaller units "
+        "(metres -> centimetres is 100×). The points do not move; only the numbers change.",
+    ),
+    Param(
+        "d_std", "Standardise (z-score) first", "bool", False, "toggle", shared=False,
+        help="Before measuring distances, rescale each feature to mean 0 and standard "
+        "deviation 1: (value - mean) / standard deviation.",
+    ),
+    # -- Regression ---------------------------------------------------------------------------
+    Param(
+        "r_n", "Number of points", "int", 40, "slider", low=5, high=300, step=5, shared=False
+    ),
+    Param(
+        "r_noise", "Noise", "float", 0.3, "slider", low=0.0, high=1.0, step=0.05, shared=False,
+        help="Standard deviation of the random noise added to sin(x).",
+    ),
+    Param(
+        "r_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1, shared=False,
+        help="The same seed always draws the same points, so a shared link shows the same data.",
+    ),
+    Param(
+        "r_k", "k (number of neighbours)", "int", 5, "slider", low=1, high=MAX_K, step=1,
+        shared=False,
+        help="How many of the nearest points are averaged. k = 1 copies the nearest point; "
+        "a large k averages over far-away points too.",
+    ),
+    Param(
+        "r_x", "Query x", "float", 2.0, "number", low=-0.3, high=6.6, step=0.1, fmt="%.2f",
+        shared=False, help="Type a value, or click on either plot.",
     ),
     Param(
         "present", "Presenter mode", "bool", False, "toggle",
@@ -503,7 +550,12 @@ def _widget(param, container, low, high, allowed, on_change, label, help, extra)
     if param.widget == "toggle":
         return bool(container.toggle(label, **common))
     if param.widget == "select_slider":
-        return int(container.select_slider(label, list(allowed), **common))
+        labels = param.labels or {}
+        return int(
+            container.select_slider(
+                label, list(allowed), format_func=lambda v: labels.get(v, str(v)), **common
+            )
+        )
     if param.widget == "slider":
         cast = int if param.kind == "int" else float
         return cast(

@@ -1,6 +1,6 @@
 """The Regression page's Streamlit side: sidebar controls, cached calls, figure builders.
 
-Controls are bound to the URL (``bind="query-params"``, keys prefixed ``r_``). The figure
+Controls are drawn from the parameter table (:mod:`knn_ui.params`, keys prefixed ``r_``). The figure
 builders take arrays and return ``go.Figure`` objects; they call no Streamlit function and do
 no maths: every number drawn comes from :mod:`knn_core.lessons.regression`.
 """
@@ -16,6 +16,7 @@ import streamlit as st
 from knn_core.datasets import noisy_sine
 from knn_core.lessons.regression import compare_k, plot_ranges, prediction_curve
 from knn_core.models import KNNRegressor
+from knn_ui import params
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, NEIGHBOR_RING, SPOKE
 
@@ -43,89 +44,41 @@ class RegressionParams:
     x: float = 2.0
 
 
-_DEFAULT = RegressionParams()
+#: Regression: its own data (points around a sine) and k; nothing shared with other pages.
+PAGE = params.Page("regression")
 
 
 def _new_sample() -> None:
-    st.session_state["r_seed"] = int(st.session_state.get("r_seed", 0)) + 1
+    params.set_value("r_seed", int(st.session_state.get("r_seed", params.get("r_seed"))) + 1)
 
 
 def controls() -> RegressionParams:
     """Draw the sidebar controls (data and k); return the view without the query x."""
-    st.sidebar.header("Data")
-    st.sidebar.caption("Points scattered around a sine wave: y = sin(x) + noise.")
-    n = st.sidebar.slider(
-        "Number of points",
-        5,
-        MAX_POINTS,
-        _DEFAULT.n_samples,
-        step=5,
-        key="r_n",
-        bind="query-params",
-    )
-    noise = st.sidebar.slider(
-        "Noise",
-        0.0,
-        1.0,
-        _DEFAULT.noise,
-        step=0.05,
-        key="r_noise",
-        bind="query-params",
-        help="Standard deviation of the random noise added to sin(x).",
-    )
-    seed = st.sidebar.number_input(
-        "Seed",
-        min_value=0,
-        max_value=1_000_000,
-        step=1,
-        key="r_seed",
-        bind="query-params",
-        help="The same seed always draws the same points, so a shared link shows the same data.",
-    )
-    st.sidebar.button(
+    sb = st.sidebar
+    sb.header("Data")
+    sb.caption("Points scattered around a sine wave: y = sin(x) + noise.")
+    n = params.draw("r_n", sb, PAGE)
+    noise = params.draw("r_noise", sb, PAGE)
+    seed = params.draw("r_seed", sb, PAGE)
+    sb.button(
         "New sample",
         on_click=_new_sample,
         help="Draw a new random sample (seed + 1).",
         key="r_new_sample",
     )
-    st.sidebar.header("Model")
-    k_now = st.session_state.get("r_k")
-    if k_now is not None and k_now > n:
-        st.session_state["r_k"] = int(n)
-        st.sidebar.info(f"k was lowered to {n}: there are only {n} points.")
-    k = st.sidebar.slider(
-        "k (number of neighbours)",
-        1,
-        int(n),
-        **({} if "r_k" in st.session_state else {"value": min(_DEFAULT.k, int(n))}),
-        key="r_k",
-        bind="query-params",
-        help="How many of the nearest points are averaged. k = 1 copies the nearest point; "
-        "a large k averages over far-away points too.",
-    )
+    sb.header("Model")
+    k = params.draw("r_k", sb, PAGE, high=n, reason=f"there are only {n} points")
     return RegressionParams(n_samples=int(n), noise=float(noise), seed=int(seed), k=int(k))
 
 
 def place_x(x: float, _y: float = 0.0) -> None:
     """Move the query to ``x`` (clamped to the plot); use as the canvas click callback."""
-    st.session_state["r_x"] = round(min(max(float(x), X_RANGE[0]), X_RANGE[1]), 2)
+    params.set_value("r_x", round(min(max(float(x), X_RANGE[0]), X_RANGE[1]), 2))
 
 
 def query_input(container) -> float:
     """Draw the number input of the query x in ``container``; return it."""
-    st.session_state.setdefault("r_x", _DEFAULT.x)
-    return float(
-        container.number_input(
-            "Query x",
-            min_value=X_RANGE[0],
-            max_value=X_RANGE[1],
-            step=0.1,
-            format="%.2f",
-            key="r_x",
-            bind="query-params",
-            help="Type a value, or click on either plot.",
-        )
-    )
+    return float(params.draw("r_x", container, PAGE))
 
 
 # -- cached calls into knn_core ----------------------------------------------------------------

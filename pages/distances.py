@@ -15,8 +15,8 @@ st.markdown(
     "(Euclidean, Manhattan, Chebyshev) and on the units of each feature."
 )
 
-# 1. Widgets -> state (bound to the URL; the data controls are the Playground's).
-dataset, n_samples, noise, n_classes, seed = state.data_controls()
+# 1. Widgets -> state, from the parameter table (the data controls are shared).
+dataset, n_samples, noise, n_classes, seed = state.data_controls(dv.PAGE)
 k = dv.k_control(n_samples)
 data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
@@ -24,8 +24,7 @@ names = style.display_names(list(range(n_classes)))
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.header("Query point")
-dv.keep_query()
-query = state.query_controls(side_col, bounds)
+query = state.query_controls(side_col, bounds, dv.PAGE)
 
 # 2. knn_core computes the neighbours of every metric (cached on scalars).
 comparison = dv.metric_comparison(data_key, query[0], query[1], k)
