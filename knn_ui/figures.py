@@ -342,6 +342,9 @@ def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0, *, names=No
     ]
     ring = 11 * scale
     for rank, (x, y) in enumerate(nb, start=1):
+        # The rank sits outside the ring's corner that faces away from the query, clear of the
+        # point, the query's star and the spokes (which all lie on the query's side).
+        right, top = x >= qx, y >= qy
         shapes.append(
             dict(
                 pixels,
@@ -356,10 +359,9 @@ def neighbourhood_shapes(X, neighbourhood: Neighbourhood, scale=1.0, *, names=No
                 name=f"neighbour {rank}",
                 label=dict(
                     text=str(rank),
-                    textposition="top right",
-                    # Outside the ring's corner, clear of the point.
-                    xanchor="left",
-                    yanchor="bottom",
+                    textposition=f"{'top' if top else 'bottom'} {'right' if right else 'left'}",
+                    xanchor="left" if right else "right",
+                    yanchor="bottom" if top else "top",
                     padding=1,
                     font=dict(size=round(12 * scale), color=NEIGHBOR_RING),
                 ),

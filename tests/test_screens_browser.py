@@ -109,6 +109,26 @@ def test_desktop_plot_is_600_pixels_tall_with_the_vote_beside_it(open_screen):
     assert b["vote"]["left"] >= b["plot"]["right"]  # beside the plot, not under it
     assert b["legend"]["bottom"] <= b["area"]["top"]  # the key sits above, taking no height
     assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
+    # The rank labels are readable: none overlaps another, nor the query's star.
+    labels, star = page.evaluate(
+        """() => {
+        const box = (e) => { const r = e.getBoundingClientRect();
+                             return [r.left, r.top, r.right, r.bottom]; };
+        const groups = Array.from(document.querySelectorAll('.knn-canvas-plot .shape-group'));
+        const names = document.querySelector('.knn-canvas-plot').layout.shapes.map(s => s.name);
+        return [groups.filter(g => g.querySelector('text')).map(g => box(g.querySelector('text'))),
+                box(groups[names.indexOf('query')])];
+    }"""
+    )
+    assert len(labels) == 3
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, a in enumerate(labels):
+        assert not overlap(a, star), f"rank {i + 1} label under the query's star"
+        for j in range(i):
+            assert not overlap(a, labels[j]), f"rank labels {j + 1} and {i + 1} overlap"
 
 
 @pytest.mark.parametrize("name", ["tablet", "phone"])
