@@ -76,6 +76,8 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
         "query (its prediction's colour)",
     }
     assert list(fig.layout.xaxis.range) == list(bounds[0])
+    # The legend is a key: clicking an entry cannot hide a class whose points still vote.
+    assert fig.layout.legend.itemclick is False and fig.layout.legend.itemdoubleclick is False
     heat = fig.data[0]
     assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
 
