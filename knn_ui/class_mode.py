@@ -455,13 +455,14 @@ def answers_figure(
     return fig
 
 
-def qr_svg(text: str) -> str:
-    """Return a QR code of ``text`` as inline SVG, made locally (segno; nothing fetched).
+def qr_image(text: str, label: str) -> str:
+    """Return an ``<img>`` of a QR code of ``text``, made locally (segno; nothing fetched).
 
-    The SVG holds only the code's path; it is named for screen readers by the element
-    :func:`teacher_page` wraps it in.
+    The image is an SVG data URI (Streamlit's HTML sanitiser keeps an ``<img>`` with a data
+    URI, and removes inline SVG); ``label`` becomes its alternative text.
     """
-    return segno.make(text, error="m").svg_inline(scale=4, border=2)
+    uri = segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+    return f'<img class="knn-qr" src="{uri}" alt="{html.escape(label, quote=True)}">'
 
 
 def page_url() -> str:
@@ -741,7 +742,7 @@ def _student_status(question: Question, mine: Answer | None) -> None:
 TEACHER_CSS = """
 <style>
   .stMainBlockContainer { padding-top: 2.5rem; }
-  .knn-qr svg { width: 110px; height: 110px; display: block; }
+  .knn-qr { width: 110px; height: 110px; display: block; }
   .knn-qr-caption { font-size: 0.9rem; color: #4b4f57; }
   .knn-join { display: flex; align-items: center; gap: 2rem; font-size: 1.5rem;
     line-height: 1.25; }
@@ -832,10 +833,9 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
         f'<div class="knn-code" role="text" aria-label="join code {code_html}">{code_html}</div>'
         "</div>"
     )
-    label = html.escape(f"QR code of the join link {join_url}", quote=True)
     qr_col.html(
-        f'<div role="img" aria-label="{label}" class="knn-qr">{qr_svg(join_url)}</div>'
-        '<div class="knn-qr-caption">Scan to join</div>'
+        qr_image(join_url, f"QR code of the join link {join_url}")
+        + '<div class="knn-qr-caption">Scan to join</div>'
     )
     _dashboard_page(store, code, key)
     _students_panel(store, code, key)
