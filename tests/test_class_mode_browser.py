@@ -57,6 +57,10 @@ def start_class(browser, url):
     code = teacher.locator(".knn-code").inner_text().strip()
     assert re.fullmatch(r"[2-9A-HJ-NP-Z]{6}", code), code
     assert "teacher=" in teacher.url
+    qr = teacher.locator("img.knn-qr")  # the QR code is drawn (an image the browser decoded)
+    qr.wait_for(timeout=WAIT)
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert code in qr.get_attribute("alt")
     return teacher, code
 
 
