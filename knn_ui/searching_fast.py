@@ -42,10 +42,15 @@ MAX_DRAWN_SPLITS = 2_047
 DEFAULT_DRAWN_DEPTH = 6
 #: Splits are labelled (axis and value) on the top levels only, at most this many labels.
 MAX_SPLIT_LABELS = 31
+#: Rings are drawn on the nearest this many of the best k (a ring a shape: a thousand of them
+#: would slow every step down, and would overlap into one blot anyway).
+MAX_RINGS = 25
+#: The cost and recall curves search with k at most this (each searches hundreds of queries).
+CURVE_MAX_K = 10
 #: Sizes and dimensions of the cost curves.
 COST_SIZES = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 COST_FEATURES = (1, 2, 3, 4, 6, 8, 12, 16)
-COST_FEATURES_N = 10_000
+COST_FEATURES_N = 5_000
 COST_QUERIES = 20
 #: Queries averaged in the recall-against-work curve.
 RECALL_QUERIES = 50
@@ -64,6 +69,11 @@ STEP_TITLES = {
     "prune": "Back up: this box is too far, prune it",
     "stop": "Budget spent: stop",
 }
+
+
+def curve_k(k: int) -> int:
+    """Return the k the curves search with: the page's k, at most :data:`CURVE_MAX_K`."""
+    return min(int(k), CURVE_MAX_K)
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,8 +105,13 @@ def window(data_key: tuple, search: TreeSearch, bounds, zoom: bool):
     return search_window(search, X, bounds)
 
 
-def search(data_key: tuple, query, k: int, metric: str, p: float) -> TreeSearch:
-    """Trace the search for ``query`` on the data set's tree (a few milliseconds)."""
+@st.cache_resource(max_entries=32, show_spinner=False)
+def search(data_key: tuple, query: tuple, k: int, metric: str, p: float) -> TreeSearch:
+    """Trace the search for ``query`` on the data set's tree, kept while the student steps.
+
+    A millisecond or less for small k; at k = 1,000 over 100,000 points it takes half a
+    second, so a step reuses it. Read-only, so it is kept as a resource (no copy per run).
+    """
     X, _, _ = cache.dataset(*data_key)
     return trace_search(tree(data_key), X, query, k, metric=metric, p=p)
 
@@ -552,7 +567,7 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_ra
             )
         )
     ring = 10 * scale
-    for rank, i in enumerate(step.best_indices, start=1):
+    for rank, i in enumerate(step.best_indices[:MAX_RINGS], start=1):
         x, y = X[i]
         shapes.append(
             dict(
@@ -616,7 +631,8 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_ra
 KEY = (
     "**Key:** grey lines are the tree's splits, each box cut in two at the labelled value; "
     "the **orange** box is this step's; **green** boxes are leaves whose points were measured "
-    "(**×**); **grey** boxes were pruned unmeasured; **rings** mark the best k so far and the "
+    "(**×**); **grey** boxes were pruned unmeasured; **rings** mark the best k so far (the "
+    f"nearest {MAX_RINGS} of them when k is larger) and the "
     "dashed outline reaches the k-th; the **black star** is the query."
 )
 

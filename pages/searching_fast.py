@@ -32,7 +32,7 @@ X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, "uniform")
 names = style.display_names(model.classes_)
 query = state.query_controls(controls_slot, bounds, state.PLAYGROUND)
-search = sf.search(data_key, query, k, metric, p)
+search = sf.search(data_key, tuple(query), k, metric, p)
 engine = model.kneighbors([query], return_distance=False)[0]
 index = sf.step_navigation(nav_slot, len(search.steps))
 step = search.steps[index]
@@ -91,9 +91,12 @@ with plot_col:
 
 st.divider()
 st.header("How the cost grows")
+k_curves = sf.curve_k(k)  # the curves search many queries: a large k would take minutes
+if k_curves < k:
+    st.caption(f"These curves search with k = {k_curves}, so that they take seconds, not minutes.")
 size_col, feat_col = st.columns(2, gap="medium")
-sizes_cost = sf.size_costs(dataset, noise, seed, n_classes, k, metric, p)
-features_cost = sf.feature_costs(k, metric, p)
+sizes_cost = sf.size_costs(dataset, noise, seed, n_classes, k_curves, metric, p)
+features_cost = sf.feature_costs(k_curves, metric, p)
 with size_col:
     st.plotly_chart(
         sf.size_figure(sf.COST_SIZES, sizes_cost, scale=scale),
@@ -128,11 +131,11 @@ with feat_col:
 
 st.divider()
 st.header("Approximate search: stop early")
-leaves, work, recall = sf.recall_curve(data_key, k, metric, p)
+leaves, work, recall = sf.recall_curve(data_key, k_curves, metric, p)
 curve_col, curve_text = st.columns([3, 2], gap="medium")
 with curve_text:
     budget = sf.budget_control(len(leaves))
-    st.markdown(sf.budget_sentence(budget, work, recall, k))
+    st.markdown(sf.budget_sentence(budget, work, recall, k_curves))
     st.markdown(
         "Vector databases and approximate nearest-neighbour indexes make this trade on "
         "purpose: a little less recall for much less work."

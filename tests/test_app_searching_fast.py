@@ -173,3 +173,14 @@ def test_every_data_set_ends_with_the_engines_neighbours(params):
     at = last_step(open_page(params))
     assert at.selectbox(key="data").value == params["data"].lower()  # the link was read
     assert any("the same k neighbours, in the same order" in m.value for m in at.markdown)
+
+
+def test_a_large_k_keeps_the_curves_quick():
+    at = open_page({"n": "1000", "k": "40"})
+    assert heading(at).startswith("Step 1 of ")
+    assert any("These curves search with k = 10" in c.value for c in at.caption)
+    assert any("of the true 10 neighbours" in m.value for m in at.markdown)
+    at = last_step(at)
+    assert len(best(at)) == 40
+    qx, qy = (at.number_input(key=key).value for key in ("qx", "qy"))
+    assert best(at) == sklearn_neighbours(1000, [qx, qy], 40)
