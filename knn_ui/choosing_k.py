@@ -105,22 +105,8 @@ def controls() -> ChoosingParams:
     dataset, n_samples, noise, n_classes, seed = state.data_controls(PAGE)
     sb = st.sidebar
     sb.header("Train/test split")
-    test_ratio = sb.slider(
-        "Test part",
-        0.1,
-        0.5,
-        _DEFAULT.test_ratio,
-        step=0.05,
-        format="%.2f",
-        key="test_ratio",
-        bind="query-params",
-        help="The fraction of the points hidden from the model and used only to measure it.",
-    )
-    split_seed = sb.number_input(
-        "Split seed", min_value=0, max_value=1_000_000, step=1, key="split_seed",
-        bind="query-params",
-        help="Which points are hidden: another seed hides other points (same data).",
-    )  # fmt: skip
+    test_ratio = params.draw("test_ratio", sb, PAGE)
+    split_seed = params.draw("split_seed", sb, PAGE)
     sb.button("New split", on_click=_bump, args=("split_seed",), help="Split seed + 1.")
 
     return ChoosingParams(

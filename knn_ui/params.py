@@ -260,6 +260,26 @@ _TABLE_ROWS = (
         help="Shade the plane by the class KNN would predict there; the stronger the colour, "
         "the more unanimous the vote.",
     ),
+    # -- Step by step, Choosing k, Quiz ----------------------------------------------------
+    Param(
+        "step", "Step", "int", 1, "slider", low=1, high=20, step=1, shared=False,
+        help="Walk through the algorithm one stage at a time (keyboard: ← and →).",
+    ),
+    Param(
+        "test_ratio", "Test part", "float", 0.3, "slider", low=0.1, high=0.5, step=0.05,
+        fmt="%.2f", shared=False,
+        help="The fraction of the points hidden from the model and used only to measure it.",
+    ),
+    Param(
+        "split_seed", "Split seed", "int", 0, "number", low=0, high=1_000_000, step=1,
+        shared=False, help="Which points are hidden: another seed hides other points (same data).",
+    ),
+    Param(
+        "question", "Question number", "int", 1, "number", low=1, high=100_000, step=1,
+        shared=False,
+        help="Every number is a different question on the same data. Share the link and "
+        "everyone gets the same question.",
+    ),
     # -- Distances and scaling ------------------------------------------------------------
     Param(
         "d_k", "k (number of neighbours)", "int", 5, "slider", low=1, high=MAX_K, step=1,

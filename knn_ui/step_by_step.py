@@ -193,29 +193,14 @@ def step_navigation(container, stages: tuple[str, ...]) -> int:
     """Draw Previous, the step slider (key ``step``) and Next; return the 0-based step.
 
     When the query moves and a tie step appears or vanishes, the walk stays on the same stage
-    (at "predict", say). The slider's range then changes, which makes Streamlit re-read its
-    value from the URL, so the wanted step is applied in one extra rerun. (Known gap: the
-    address bar then keeps the old step number until the next step change.)
+    (at "predict", say): the step is set before the slider is drawn from the table.
     """
-    pending = st.session_state.pop("_sbs_pending_step", None)
-    if pending is not None:
-        st.session_state["step"] = pending
     wanted = _wanted_step(stages)
     if wanted is not None:
         st.session_state["step"] = wanted
     n = len(stages)
     left, middle, right = container.columns([1.3, 5, 1.3], vertical_alignment="bottom")
-    step = middle.slider(
-        "Step",
-        1,
-        n,
-        key="step",
-        bind="query-params",
-        help="Walk through the algorithm one stage at a time (keyboard: ← and →).",
-    )
-    if wanted is not None and step != wanted:
-        st.session_state["_sbs_pending_step"] = wanted
-        st.rerun()
+    step = params.draw("step", middle, PAGE, high=n, reason=f"this walk has {n} steps")
     left.button(
         "Previous",
         key="sbs_prev",

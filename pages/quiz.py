@@ -5,7 +5,7 @@ import streamlit as st
 from knn_core.geometry import ball_outline
 from knn_core.lessons.trace import trace_query
 from knn_core.neighbors import TIE_RULE
-from knn_ui import cache, figures, router, state, style, views
+from knn_ui import cache, figures, params, router, state, style, views
 from knn_ui import quiz as qz
 from knn_ui.canvas import knn_canvas
 
@@ -24,18 +24,7 @@ if not presenter:  # on a projector the question, the plot, k and the answer com
         "count their votes) before the app shows it."
     )
 st.sidebar.header("Quiz")
-question = int(
-    st.sidebar.number_input(
-        "Question number",
-        min_value=1,
-        max_value=100_000,
-        step=1,
-        key=qz.QUESTION,
-        bind="query-params",
-        help="Every number is a different question on the same data. Share the link and "
-        "everyone gets the same question.",
-    )
-)
+question = int(params.draw(qz.QUESTION, st.sidebar, state.DATA_PAGE))
 
 # 2. knn_core: the data, the model, the question and its answer (cached on scalars).
 data_key = (dataset, n_samples, noise, seed, n_classes)
