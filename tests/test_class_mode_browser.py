@@ -28,7 +28,6 @@ from tests.test_accessibility_browser import (
     run_axe,
 )
 
-pytest_plugins = ["tests.postgres_support"]
 pytestmark = pytest.mark.browser
 
 TEACHER_VIEW = {"width": 1280, "height": 720}

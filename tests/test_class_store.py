@@ -8,8 +8,6 @@ import sqlalchemy as sa
 from knn_ui import class_store
 from knn_ui.class_store import CODE_ALPHABET, ClassError, ClassStore
 
-pytest_plugins = ["tests.postgres_support"]
-
 
 class Clock:
     def __init__(self):

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from knn_ui import style, vote_chart
 from knn_ui.components import component_name
 from knn_ui.vote_chart import vote_chart_data
-from tests.neighbour_rows import app_rows
+from tests.neighbour_rows import app_prediction, app_rows
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -146,7 +146,7 @@ def test_playground_chart_matches_the_prediction_and_the_neighbour_counts():
         assert {n: r["value"] for n, r in by_name.items()} == {n: counts.get(n, 0) for n in by_name}
         assert sum(r["value"] for r in data["rows"]) == k
         winners = [r["name"] for r in data["rows"] if r["winner"]]
-        assert winners == [at.metric[0].value]
+        assert winners == [app_prediction(at)]
 
 
 def test_step_by_step_marks_no_winner_while_a_tie_is_undecided():
