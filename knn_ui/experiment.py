@@ -18,13 +18,12 @@ import streamlit as st
 from knn_core.lessons.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
 from knn_core.lessons.projection import distance_ratio_curve
 from knn_core.lessons.regression import plot_ranges
+from knn_ui import params
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, SPOKE, class_color, class_symbol, class_text_color
 
 LABEL_NAMES = ("label 0", "label 1")
 NEW_COLOR = "#333333"
-MAX_ROWS = 200
-MAX_FEATURES = 100
 
 
 @dataclass(frozen=True)
@@ -41,27 +40,22 @@ class ExperimentParams:
     seed: int = 0
 
 
-_DEFAULT = ExperimentParams()
+#: The experiment page: the tutorial's values unless the student changed them.
+PAGE = params.Page("experiment")
 _KEYS = {
-    "e_mu0": _DEFAULT.mu0,
-    "e_mu1": _DEFAULT.mu1,
-    "e_sigma": _DEFAULT.sigma,
-    "e_n0": _DEFAULT.n0,
-    "e_n1": _DEFAULT.n1,
-    "e_d": _DEFAULT.n_features,
-    "e_k": _DEFAULT.k,
+    "e_mu0": TUTORIAL["mu0"],
+    "e_mu1": TUTORIAL["mu1"],
+    "e_sigma": TUTORIAL["sigma"],
+    "e_n0": TUTORIAL["n0"],
+    "e_n1": TUTORIAL["n1"],
+    "e_d": TUTORIAL["n_features"],
+    "e_k": TUTORIAL["k"],
 }
 
 
 def _reset() -> None:
     for key, value in _KEYS.items():
-        st.session_state[key] = value
-
-
-def _default(key: str, value) -> dict:
-    # A widget whose value the page sets through st.session_state gets no default as well
-    # (Streamlit warns about having both).
-    return {} if key in st.session_state else {"value": value}
+        params.set_value(key, value)
 
 
 def controls() -> ExperimentParams:
@@ -70,92 +64,16 @@ def controls() -> ExperimentParams:
     sb.header("The tutorial's parameters")
     sb.caption("The defaults are exactly the tutorial's.")
     left, right = sb.columns(2)
-    mu0 = left.number_input(
-        "mu, label 0",
-        -20.0,
-        20.0,
-        **_default("e_mu0", _DEFAULT.mu0),
-        step=0.5,
-        key="e_mu0",
-        bind="query-params",
-        help="Mean of every feature of the label-0 rows (the tutorial: 1).",
-    )
-    n0 = right.number_input(
-        "rows, label 0",
-        1,
-        MAX_ROWS,
-        **_default("e_n0", _DEFAULT.n0),
-        step=1,
-        key="e_n0",
-        bind="query-params",
-        help="How many label-0 rows gen_data draws (the tutorial: 30).",
-    )
+    mu0 = params.draw("e_mu0", left, PAGE)
+    n0 = params.draw("e_n0", right, PAGE)
     left, right = sb.columns(2)
-    mu1 = left.number_input(
-        "mu, label 1",
-        -20.0,
-        20.0,
-        **_default("e_mu1", _DEFAULT.mu1),
-        step=0.5,
-        key="e_mu1",
-        bind="query-params",
-        help="Mean of every feature of the label-1 rows (the tutorial: 5).",
-    )
-    n1 = right.number_input(
-        "rows, label 1",
-        1,
-        MAX_ROWS,
-        **_default("e_n1", _DEFAULT.n1),
-        step=1,
-        key="e_n1",
-        bind="query-params",
-        help="How many label-1 rows gen_data draws (the tutorial: 20).",
-    )
-    sigma = sb.slider(
-        "sigma (spread of every feature)",
-        0.0,
-        10.0,
-        **_default("e_sigma", _DEFAULT.sigma),
-        step=0.5,
-        key="e_sigma",
-        bind="query-params",
-        help="Standard deviation of every feature in both groups (the tutorial: 3).",
-    )
-    n_features = sb.slider(
-        "Number of features",
-        2,
-        MAX_FEATURES,
-        **_default("e_d", _DEFAULT.n_features),
-        key="e_d",
-        bind="query-params",
-        help="Columns of every row (the tutorial: 10). The new rows get the same number.",
-    )
+    mu1 = params.draw("e_mu1", left, PAGE)
+    n1 = params.draw("e_n1", right, PAGE)
+    sigma = params.draw("e_sigma", sb, PAGE)
+    n_features = params.draw("e_d", sb, PAGE)
     n = int(n0) + int(n1)
-    k_now = st.session_state.get("e_k")
-    if k_now is not None and k_now > n:
-        st.session_state["e_k"] = n
-        sb.info(f"k was lowered to {n}: there are only {n} rows.")
-    # A select slider keeps its identity when its options change (a slider whose maximum
-    # changes is a new widget, and a new bound widget takes its value from the URL, which
-    # would undo "Back to the tutorial's values").
-    k = sb.select_slider(
-        "num_neighbors (k)",
-        options=list(range(1, n + 1)),
-        key="e_k",
-        bind="query-params",
-        help="KNN(num_neighbors=...): how many neighbours' labels are averaged (the tutorial: 5).",
-        **_default("e_k", min(_DEFAULT.k, n)),
-    )
-    seed = sb.number_input(
-        "Seed",
-        min_value=0,
-        max_value=1_000_000,
-        step=1,
-        key="e_seed",
-        bind="query-params",
-        help="The tutorial draws fresh random numbers each run; here a seed makes them "
-        "repeatable, so a shared link shows the same data.",
-    )
+    k = params.draw("e_k", sb, PAGE, high=n, reason=f"there are only {n} rows")
+    seed = params.draw("e_seed", sb, PAGE)
     sb.button(
         "Back to the tutorial's values",
         on_click=_reset,

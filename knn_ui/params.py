@@ -46,6 +46,7 @@ from typing import Any
 import streamlit as st
 
 from knn_core.datasets import DATASETS
+from knn_core.lessons.experiment import TUTORIAL
 from knn_core.metrics import METRICS
 
 _STORE = "_params"  # session state: {key: value} set by the user, a link or a button
@@ -209,6 +210,9 @@ DATASET_LABELS = {
     "uniform": "Uniform",
 }
 WEIGHT_LABELS = {"uniform": "Uniform", "distance": "Distance"}
+#: Largest rows per label and features of the tutorial's experiment page.
+EXPERIMENT_ROWS = 200
+EXPERIMENT_FEATURES = 100
 #: The stretch factors of the Distances page.
 STRETCHES = (1, 2, 5, 10, 20, 50, 100)
 #: The Playground offers up to 100,000 points; other pages up to :data:`MAX_POINTS`.
@@ -279,6 +283,43 @@ _TABLE_ROWS = (
         shared=False,
         help="Every number is a different question on the same data. Share the link and "
         "everyone gets the same question.",
+    ),
+    # -- The tutorial's experiment (defaults: exactly the tutorial's) ------------------------
+    Param(
+        "e_mu0", "mu, label 0", "float", TUTORIAL["mu0"], "number", low=-20.0, high=20.0,
+        step=0.5, shared=False, help="Mean of every feature of the label-0 rows (the tutorial: 1).",
+    ),
+    Param(
+        "e_n0", "rows, label 0", "int", TUTORIAL["n0"], "number", low=1, high=EXPERIMENT_ROWS,
+        step=1, shared=False, help="How many label-0 rows gen_data draws (the tutorial: 30).",
+    ),
+    Param(
+        "e_mu1", "mu, label 1", "float", TUTORIAL["mu1"], "number", low=-20.0, high=20.0,
+        step=0.5, shared=False, help="Mean of every feature of the label-1 rows (the tutorial: 5).",
+    ),
+    Param(
+        "e_n1", "rows, label 1", "int", TUTORIAL["n1"], "number", low=1, high=EXPERIMENT_ROWS,
+        step=1, shared=False, help="How many label-1 rows gen_data draws (the tutorial: 20).",
+    ),
+    Param(
+        "e_sigma", "sigma (spread of every feature)", "float", TUTORIAL["sigma"], "slider",
+        low=0.0, high=10.0, step=0.5, shared=False,
+        help="Standard deviation of every feature in both groups (the tutorial: 3).",
+    ),
+    Param(
+        "e_d", "Number of features", "int", TUTORIAL["n_features"], "slider", low=2,
+        high=EXPERIMENT_FEATURES, step=1, shared=False,
+        help="Columns of every row (the tutorial: 10). The new rows get the same number.",
+    ),
+    Param(
+        "e_k", "num_neighbors (k)", "int", TUTORIAL["k"], "select_slider",
+        options=tuple(range(1, 2 * EXPERIMENT_ROWS + 1)), shared=False,
+        help="KNN(num_neighbors=...): how many neighbours' labels are averaged (the tutorial: 5).",
+    ),
+    Param(
+        "e_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1, shared=False,
+        help="The tutorial draws fresh random numbers each run; here a seed makes them "
+        "repeatable, so a shared link shows the same data.",
     ),
     # -- Distances and scaling ------------------------------------------------------------
     Param(
