@@ -98,6 +98,8 @@ class Session:
         self.page.wait_for_timeout(150)
 
     def area(self):
+        """The plot's drawing area, scrolled into view (it may run past the fold)."""
+        self.page.locator(".knn-canvas").scroll_into_view_if_needed()
         return self.page.locator(".knn-canvas-plot .nsewdrag").first.bounding_box()
 
     def timed(self, action) -> float:

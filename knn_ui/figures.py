@@ -146,7 +146,7 @@ def _boundary_traces(regions: Regions, n_classes: int) -> list[dict]:
                 y=regions.ys,
                 z=(regions.codes == c).astype(np.int8),
                 contours=dict(coloring="none", start=0.5, end=0.5, size=1),
-                line=dict(color="#1b1b1b", width=1.5, smoothing=1.0),
+                line=dict(color="#1b1b1b", width=1.5, smoothing=1.3),
                 showscale=False,
                 showlegend=False,
                 hoverinfo="skip",
