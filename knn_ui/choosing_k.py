@@ -83,10 +83,6 @@ class ChoosingParams:
 _DEFAULT = ChoosingParams()
 
 
-def _bump(key: str) -> None:
-    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
-
-
 #: Choosing k shows the lesson best on noisy moons, unless the student chose other data.
 PAGE = params.Page(
     "choosing_k",
@@ -107,7 +103,7 @@ def controls() -> ChoosingParams:
     sb.header("Train/test split")
     test_ratio = params.draw("test_ratio", sb, PAGE)
     split_seed = params.draw("split_seed", sb, PAGE)
-    sb.button("New split", on_click=_bump, args=("split_seed",), help="Split seed + 1.")
+    sb.button("New split", on_click=params.bump, args=("split_seed",), help="Split seed + 1.")
 
     return ChoosingParams(
         dataset=dataset,

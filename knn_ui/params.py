@@ -421,6 +421,11 @@ def set_value(key: str, value) -> None:
     st.session_state[key] = value
 
 
+def bump(key: str) -> None:
+    """``on_click`` callback: add one to a number (a new sample, split or question)."""
+    set_value(key, int(st.session_state.get(key, get(key))) + 1)
+
+
 def forget(*keys: str) -> None:
     """Forget ``keys`` everywhere: pages show their defaults again (a new data set, say)."""
     pending = st.session_state.get(_LINK) or {}

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from knn_core.lessons.quiz import quiz_query
-from knn_ui import cache, figures
+from knn_ui import cache, figures, params
 from knn_ui.style import shape_of
 
 
@@ -155,7 +155,7 @@ def score(state: MutableMapping) -> tuple[int, int]:
 
 def next_question() -> None:
     """``on_click`` callback: go to the next question number."""
-    st.session_state[QUESTION] = int(st.session_state.get(QUESTION, 1)) + 1
+    params.bump(QUESTION)
 
 
 def reset_score() -> None:

@@ -48,10 +48,6 @@ class RegressionParams:
 PAGE = params.Page("regression")
 
 
-def _new_sample() -> None:
-    params.set_value("r_seed", int(st.session_state.get("r_seed", params.get("r_seed"))) + 1)
-
-
 def controls() -> RegressionParams:
     """Draw the sidebar controls (data and k); return the view without the query x."""
     sb = st.sidebar
@@ -62,7 +58,8 @@ def controls() -> RegressionParams:
     seed = params.draw("r_seed", sb, PAGE)
     sb.button(
         "New sample",
-        on_click=_new_sample,
+        on_click=params.bump,
+        args=("r_seed",),
         help="Draw a new random sample (seed + 1).",
         key="r_new_sample",
     )

@@ -68,10 +68,6 @@ class PlaygroundParams:
     qy: float = 3.0
 
 
-def _new_sample() -> None:
-    params.set_value("seed", int(st.session_state.get("seed", params.get("seed"))) + 1)
-
-
 def _forget_query() -> None:
     # A new data set lives elsewhere on the plane: the page re-centres the query on it.
     params.forget("qx", "qy")
@@ -98,7 +94,12 @@ def data_controls(page: params.Page = DATA_PAGE) -> tuple[str, int, float, int, 
     if DATASETS[dataset].supports_n_classes:
         n_classes = params.draw("classes", sb, page)
     seed = params.draw("seed", sb, page)
-    sb.button("New sample", on_click=_new_sample, help="Draw a new random sample (seed + 1).")
+    sb.button(
+        "New sample",
+        on_click=params.bump,
+        args=("seed",),
+        help="Draw a new random sample (seed + 1).",
+    )
     return dataset, int(n_samples), float(noise), int(n_classes), int(seed)
 
 
