@@ -15,6 +15,7 @@ button, all within ``--spread`` seconds. Reported, over ``--rounds`` questions:
   question, less its RSS with the teacher alone, over the number of students).
 
     python -m benchmarks.bench_class                 # 30 students, 5 questions, SQLite
+    python -m benchmarks.bench_class --postgres      # the same on a throwaway PostgreSQL
     python -m benchmarks.bench_class --students 40 --database-url postgresql://...
 """
 
@@ -323,7 +324,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--spread", type=float, default=8.0, help="answers within (s)")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default SQLite)")
-    asyncio.run(bench(parser.parse_args()))
+    parser.add_argument(
+        "--postgres", action="store_true", help="start a throwaway PostgreSQL cluster and use it"
+    )
+    args = parser.parse_args()
+    if not args.postgres:
+        asyncio.run(bench(args))
+        return
+    from tests.postgres_support import create_database, postgres_bin, postgres_cluster
+
+    with postgres_cluster(postgres_bin()) as server:
+        args.database_url = create_database(server, "bench_class")
+        asyncio.run(bench(args))
 
 
 if __name__ == "__main__":
