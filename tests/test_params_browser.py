@@ -69,7 +69,7 @@ def _walk(page, shared: dict) -> None:
         page.wait_for_function(
             "(want) => want.every(([k, v]) => new URLSearchParams(location.search).get(k) === v)",
             arg=[[k, shared[k]] for k in PAGES[title] if shared[k] is not None],
-            timeout=20_000,
+            timeout=60_000,
         )
         got = _query(page)
         for key in PAGES[title]:
@@ -106,19 +106,31 @@ def test_values_set_by_typing_and_clicks_keep_their_values_on_every_page_both_wa
         box.fill(value)
         box.press("Enter")
         wait_for_app(page)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('qy') === '-0.5'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('qy') === '-0.5'",
+        timeout=60_000,
+    )
     _go(page, "Playground")
-    page.wait_for_function("() => new URLSearchParams(location.search).get('qy') === '-0.5'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('qy') === '-0.5'",
+        timeout=60_000,
+    )
     assert float(_number(page, "Query x₁").input_value()) == 1.5
     # With clicks: k + 1 four times, then a click on the plot moves the query.
     for _ in range(4):
         page.get_by_role("button", name="k + 1").click()
         wait_for_app(page)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('k') === '7'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('k') === '7'",
+        timeout=60_000,
+    )
     page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
     box = page.locator(".knn-canvas-plot").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
-    page.wait_for_function("() => new URLSearchParams(location.search).get('qx') !== '1.5'")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('qx') !== '1.5'",
+        timeout=60_000,
+    )
     wait_for_app(page)
     clicked = _query(page)
     assert set(clicked) == {"qx", "qy", "k"}, clicked
