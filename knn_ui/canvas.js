@@ -753,8 +753,10 @@ function tuckSidebarOnTouch(tries = 20) {
   if (button) {
     G.__knnSidebarTucked = true;
     button.click();
+  } else if (document.querySelector('[data-testid="stExpandSidebarButton"]')) {
+    G.__knnSidebarTucked = true; // already tucked (a phone): a student may open it, it stays
   } else if (tries > 0) {
-    setTimeout(() => tuckSidebarOnTouch(tries - 1), 100); // not drawn yet, or already tucked
+    setTimeout(() => tuckSidebarOnTouch(tries - 1), 100); // the sidebar is not drawn yet
   }
 }
 
