@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from knn_ui.router import FAILED_HEADLINE
+
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -173,6 +175,8 @@ def assert_no_exception(page) -> None:
         raise AssertionError(f"the app shows an exception: {boxes.first.inner_text()[:2000]}")
     text = page.locator('[data-testid="stApp"]').inner_text()
     assert "Traceback" not in text, text[:2000]
+    # The safety net (knn_ui.router) turns an error into a short message: still a failure here.
+    assert FAILED_HEADLINE not in text, text[:2000]
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:

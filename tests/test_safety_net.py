@@ -24,6 +24,9 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 TIMEOUT = 60
 
+# These tests plant errors on purpose (see tests/conftest.py).
+pytestmark = pytest.mark.safety_net
+
 
 @pytest.fixture
 def planted_error(monkeypatch):
