@@ -108,6 +108,8 @@ def message(finding: Finding) -> str:
     --------
     >>> message(Finding("k", ("abc",), "ignored"))
     'Ignored k=abc in the link: not a valid value here; the default is used.'
+    >>> message(Finding("qx", ("1e308",), "ignored", reason="it lay too far from the data"))
+    'Ignored qx=1e308 in the link: it lay too far from the data; the default is used.'
     >>> message(Finding("zz", ("1",), "unknown"))
     'Ignored zz=1 in the link: not a setting of this page.'
     >>> message(Finding("seed", ("2.5",), "changed", "2"))
@@ -128,7 +130,8 @@ def message(finding: Finding) -> str:
         now = _pairs(finding.key, [finding.used])
         key = show(finding.key)
         return f"Used {now}, the last of {len(finding.raw)} values for {key} in the link."
-    return f"Ignored {given} in the link: not a valid value here; the default is used."
+    why = show(finding.reason, limit=2 * SHOW_CHARS) or "not a valid value here"
+    return f"Ignored {given} in the link: {why}; the default is used."
 
 
 def _same(a, b) -> bool:

@@ -446,6 +446,7 @@ class LinkValue:
     value: Any
     how: str
     outcome: str = ""  # "used" or "refused" once a page drew the key
+    why: str = ""  # why the page refused it, for the notice
 
 
 def read_link(raw: list[tuple[str, list[str]]]) -> None:
@@ -462,7 +463,7 @@ def read_link(raw: list[tuple[str, list[str]]]) -> None:
     st.session_state[_LINK] = pending
 
 
-def _offer(key: str, page: Page, low, high, allowed) -> None:
+def _offer(key: str, page: Page, low, high, allowed, why: str) -> None:
     """Take the link's value of ``key`` if this page can use it, else keep it for the notice."""
     pending = st.session_state.get(_LINK) or {}
     offer = pending.get(key)
@@ -473,7 +474,7 @@ def _offer(key: str, page: Page, low, high, allowed) -> None:
         st.session_state[key] = offer.value
         pending[key] = dataclasses.replace(offer, outcome="used")
     else:
-        pending[key] = dataclasses.replace(offer, outcome="refused")
+        pending[key] = dataclasses.replace(offer, outcome="refused", why=why)
 
 
 def _fits(value, low, high, allowed) -> bool:
@@ -536,7 +537,9 @@ def draw(
         allowed = tuple(v for v in allowed if _fits(v, low, high, None))
     default = _clip(page.default(key) if default is None else default, low, high, allowed)
 
-    _offer(key, page, low, high, allowed)
+    if reason is None and param.kind != "choice" and (low, high, allowed) != (None, None, None):
+        reason = f"this page offers {_range_text(param, low, high, allowed)}"
+    _offer(key, page, low, high, allowed, reason or "")
     stored = _store().get(key)
     current = st.session_state.get(key)
     run = _run()
@@ -592,6 +595,10 @@ def _clip(value, low, high, allowed):
 def _range_text(param: Param, low, high, allowed) -> str:
     if allowed is not None and param.kind != "choice":
         return f"{allowed[0]:,} to {allowed[-1]:,}"
+    if low is None:
+        return f"at most {high:,}"
+    if high is None:
+        return f"at least {low:,}"
     return f"{low:,} to {high:,}"
 
 
@@ -700,7 +707,7 @@ def link_findings() -> list[Finding]:
         if "drawn" not in marks:
             findings.append(Finding(key, offer.raw, "unknown"))
         elif offer.value is None or offer.outcome == "refused":
-            findings.append(Finding(key, offer.raw, "ignored"))
+            findings.append(Finding(key, offer.raw, "ignored", reason=offer.why))
         elif offer.how in ("changed", "repeated"):
             findings.append(Finding(key, offer.raw, offer.how, param.text(offer.value)))
         elif st.session_state.get(key) != offer.value:

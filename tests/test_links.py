@@ -79,7 +79,11 @@ UNKNOWN = "Ignored {} in the link: not a setting of this page."
 BAD_PLAYGROUND_LINKS = [
     ({"k": "abc"}, [IGNORED.format("k=abc")], "k"),
     ({"k": "0"}, [IGNORED.format("k=0")], "k"),
-    ({"k": "200"}, [IGNORED.format("k=200")], "k"),  # k > n (50 points)
+    (  # k > n (50 points): the notice says why
+        {"k": "200"},
+        ["Ignored k=200 in the link: there are only 50 points; the default is used."],
+        "k",
+    ),
     ({"k": "3.5"}, [IGNORED.format("k=3.5")], "k"),
     ({"k": ""}, [IGNORED.format("k=")], "k"),
     ({"k": ["3", "5"]}, [IGNORED.format("k=3&k=5")], "k"),
@@ -290,7 +294,9 @@ def test_a_link_on_your_own_data_waits_for_the_data_and_the_notice_matches():
 def test_a_link_value_your_own_data_cannot_use_is_reported_once_the_data_is_there():
     at = open_link({"k": "500", "weights": "Distance"}, "pages/your_data.py")
     _use_sample(at)
-    assert notice(at) == [IGNORED.format("k=500")]
+    assert notice(at) == [
+        "Ignored k=500 in the link: 100 is the largest k on this page; the default is used."
+    ]
     assert at.session_state["k"] == 3 and at.session_state["weights"] == "distance"
     assert "k" not in url(at)
 

@@ -220,5 +220,6 @@ def test_a_query_far_outside_the_data_is_brought_back_with_a_note():
     assert at.session_state["qx"] <= 100
     at = open_link({"qx": "1e308"})
     assert notice(at) == [
-        "Ignored qx=1e308 in the link: not a valid value here; the default is used."
+        "Ignored qx=1e308 in the link: it lay more than 10 plot widths from the data; "
+        "the default is used."
     ]
