@@ -55,7 +55,7 @@ def require_chromium() -> None:
     """Skip the calling test when Chromium is missing; fail instead when ``CI`` is set."""
     if CHROMIUM.exists():
         return
-    message = f"Chromium not found at {CHROMIUM} (install it with scripts/ensure_chromium.sh)"
+    message = f"Chromium not found at {CHROMIUM} (install it with scripts/ensure_test_tools.sh)"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
