@@ -547,7 +547,7 @@ def join_form(store: ClassStore, code: str = "") -> None:
     if code and "class_code" not in st.session_state:
         st.session_state["class_code"] = code
     with st.form("class_join", border=True):
-        st.subheader("Join a class")
+        st.header("Join a class")
         st.text_input("Class code", key="class_code", max_chars=8, placeholder="e.g. K7QM3X")
         st.text_input(
             "Nickname (optional)",
@@ -570,7 +570,7 @@ def landing(store: ClassStore, code: str = "") -> None:
     with join_col:
         join_form(store, code)
     with teach_col:
-        st.subheader("Teach a class")
+        st.header("Teach a class")
         st.markdown(
             "Start a class, show its code or QR code, and ask questions on the Playground's "
             "pictures: every student answers on their phone, you see the class's answers live "

@@ -110,7 +110,7 @@ HEADING_LEVELS = """() => Array.from(
 @pytest.mark.parametrize(
     "path",
     ["", "step_by_step", "choosing_k", "regression", "distances", "experiment", "your_data",
-     "quiz", "searching_fast"],
+     "quiz", "searching_fast", "class_mode"],
 )  # fmt: skip
 def test_page_headings_go_down_one_level_at_a_time(page, app_url, path):
     page.set_viewport_size({"width": 1440, "height": 900})
