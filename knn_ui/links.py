@@ -215,7 +215,7 @@ _ADDRESS_BAR_JS = """<script>(() => {
   const params = new URLSearchParams(window.location.search);
   let changed = false;
   for (const [key, given, wanted] of fixes) {
-    if (JSON.stringify(params.getAll(key)) !== JSON.stringify(given)) continue;
+    if (given !== null && JSON.stringify(params.getAll(key)) !== JSON.stringify(given)) continue;
     params.delete(key);
     for (const value of wanted) params.append(key, value);
     changed = true;
@@ -288,7 +288,8 @@ def address_bar_script(fixes: list[tuple[str, list[str], list[str]]]) -> str:
 
     Each fix is ``(key, values the link gave, values to show instead)``; a key is only changed
     while the address bar still shows the link's values, so a change the user made meanwhile
-    is never undone. The fixes travel base64-encoded: no link text is ever part of the script.
+    is never undone (``None`` instead of the link's values: change it whatever it shows).
+    The fixes travel base64-encoded: no link text is ever part of the script.
     """
     payload = base64.b64encode(json.dumps(fixes).encode("utf-8")).decode("ascii")
     return _ADDRESS_BAR_JS % payload
@@ -332,12 +333,17 @@ def _dismiss() -> None:
 
 
 def _sync_table_keys() -> list:
-    """Write the table's parameters into the URL (no history entry); return the fixes."""
+    """Write the table's parameters into the URL (no history entry); return the fixes.
+
+    The session's own values are the truth here, whatever the address bar shows: one run's
+    script may reach the browser after the next click was sent (with the address bar as it was
+    before), so these fixes carry no link values to compare with (``None``) and always apply.
+    """
     fixes = []
     for key, value in table.url_values().items():
         fix = set_quietly(key, value)
         if fix is not None:
-            fixes.append(fix)
+            fixes.append((fix[0], None, fix[2]))
     return fixes
 
 
