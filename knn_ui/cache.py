@@ -76,3 +76,41 @@ def search_grid(X, y, bounds, metric: str, p: float, weights: str, resolution: i
     k_max = min(k_max, len(X))
     fitted = KNNClassifier(k_max, metric=metric, p=p, weights=weights).fit(X, y)
     return neighbor_grid(fitted, bounds[0], bounds[1], grid_resolution(resolution, k_max), k_max)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def playground_layer(
+    data_key: tuple, k: int, metric: str, p: float, weights: str, regions: bool, scale: float
+):
+    """Return the Playground plot's :class:`knn_ui.canvas.PlotLayer`, built once per view.
+
+    Everything the plot shows but the query: the points, the decision regions of ``k`` (from
+    :func:`grid`, re-voted) and the legend, and the preview's points and model. A click only
+    moves the query, so it costs neither a figure nor its serialisation.
+    """
+    from knn_core.metrics import METRICS
+    from knn_ui import figures, style
+    from knn_ui.canvas import plot_layer, preview_payload
+
+    X, _, bounds = dataset(*data_key)
+    fitted = model(data_key, k, metric, p, weights)
+    names = style.display_names(fitted.classes_)
+    shaded = None
+    if regions:
+        surface = grid(data_key, metric, p, weights, REGION_RESOLUTION, max(k, GRID_K_MAX))
+        codes, confidence, _ = surface.surface(k)
+        shaded = figures.Regions(surface.xs, surface.ys, codes, confidence)
+    figure = figures.playground_figure(
+        X,
+        fitted.y_codes_,
+        names,
+        x_range=bounds[0],
+        y_range=bounds[1],
+        regions=shaded,
+        scale=scale,
+        neighbourhood_key=(k, METRICS[metric].caption),
+    )
+    preview = preview_payload(
+        X, fitted.y_codes_, k=k, metric=metric, p=p, weights=weights, class_names=names
+    )
+    return plot_layer(figure, preview)

@@ -61,10 +61,19 @@ function decodeArray(spec) {
   return new TYPED[spec.dtype](buf);
 }
 
-// Everything in a figure but what moves with the query: its layout shapes.
-function figureKey(fig, height) {
-  const { shapes, ...layout } = fig.layout || {};
-  return JSON.stringify([fig.data || [], layout, height]);
+// The layer (figure and preview points, canvas_layer.js) a payload names, once it has arrived:
+// its element comes just before the plot's, so it is almost always there already.
+function layerFor(id) {
+  if (!G.__knnCanvasLayers) G.__knnCanvasLayers = { byId: new Map(), waiting: new Map() };
+  const store = G.__knnCanvasLayers;
+  const layer = store.byId.get(id);
+  if (layer) return Promise.resolve(layer);
+  return new Promise((resolve, reject) => {
+    const waiting = store.waiting.get(id) || [];
+    waiting.push(resolve);
+    store.waiting.set(id, waiting);
+    setTimeout(() => reject(new Error("its data did not arrive")), 60000);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,7 +349,7 @@ class Canvas {
     this.model = null; // Neighbours over the points of the preview
     this.modelId = "";
     this.spec = null; // the preview's payload: names, colours, k, where the query is
-    this.figureKey = ""; // figureKey() of the figure drawn
+    this.figureKey = ""; // "layer id|height" of the figure drawn
     this.drawn = false;
     this.drawing = null; // promise of the render in progress
     this.pointer = null; // {clientX, clientY} of the last move over the plot
@@ -445,8 +454,8 @@ class Canvas {
     const next = this.latest;
     if (!next) return null;
     this.latest = null;
-    this.drawing = Promise.resolve(next)
-      .then((payload) => this.render(payload))
+    this.drawing = layerFor(next.meta.layer)
+      .then((layer) => this.render(next, layer))
       .catch((err) => this.showStatus(`The plot could not be drawn: ${err && err.message}`))
       .finally(() => {
         this.drawing = null;
@@ -455,9 +464,9 @@ class Canvas {
     return this.drawing;
   }
 
-  render({ meta, t0 }) {
+  render({ meta, t0 }, layer) {
     const Plotly = G.Plotly;
-    const fig = meta.figure || {};
+    const fig = layer.figure || {};
     const layout = { ...(fig.layout || {}) };
     // meta.height is the most the plot may take; fit() shrinks it to what the width allows.
     this.maxHeight = meta.height;
@@ -471,7 +480,8 @@ class Canvas {
     }
     if (!layout.xaxis) layout.xaxis = { fixedrange: true };
     if (!layout.yaxis) layout.yaxis = { fixedrange: true };
-    this.baseShapes = layout.shapes || [];
+    layout.shapes = meta.shapes || [];
+    this.baseShapes = layout.shapes;
     const config = {
       displaylogo: false,
       responsive: false,
@@ -483,7 +493,7 @@ class Canvas {
       toImageButtonOptions: { filename: meta.filename || "knn-plot", scale: 2 },
     };
     // The search index only changes with the points, k, the metric or the weights.
-    const spec = meta.preview;
+    const spec = layer.preview && { ...layer.preview, query: meta.query };
     if (!spec) {
       this.model = null;
       this.modelId = "";
@@ -497,7 +507,8 @@ class Canvas {
     this.showStatus(this.verdictText);
     this.previewOn = false;
     this.label.hidden = true;
-    const key = figureKey(fig, meta.height);
+    // Everything in the figure but what moves with the query (its layout shapes).
+    const key = `${meta.layer}|${meta.height}`;
     let drawn;
     if (this.drawn && key === this.figureKey) {
       // Only the query moved. Plotly.react would recompute and redraw every trace (shape

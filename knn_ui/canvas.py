@@ -33,9 +33,15 @@ Playground's largest case before the exact preview: 1000 points, a 160 x 160 hea
 table 0.7 MB); the preview's points now take 22 kB at 1000 points. The first load draws in
 about 4 s, of which executing plotly.js takes about 1 s of the browser's main thread.
 
-A payload identical to the one drawn (a rerun caused by another widget) is not redrawn. A
-payload that differs from the drawn one only in its layout shapes (see
-``figures.neighbourhood_shapes``), which is all a click changes, is drawn with
+What stays put while the query moves (the figure without its layout shapes, the preview's
+points and model) travels as a :class:`PlotLayer`, an element of its own just before the plot
+(``canvas_layer.js``); the plot's own payload holds only the layout shapes, the query, the
+verdict and a few settings, and names its layer by id. A click on the Playground changes only
+the shapes: the layer's bytes are the same as before, so Streamlit's message cache sends a
+reference of a few bytes in their place (measured: bytes per click 254 kB -> about 8 kB, see
+``benchmarks/bench_server.py``), and a page may cache the layer itself (no figure is built or
+serialised for a click). A payload identical to the one drawn (a rerun caused by another
+widget) is not redrawn. A payload whose layer and height are those drawn is drawn with
 ``Plotly.relayout`` on the shapes alone, in about 5 ms: ``Plotly.react`` would treat moved
 shapes as a reason to recompute and redraw every trace, decision regions included (~100 ms),
 and restyling even one legend entry makes Plotly redo every trace's defaults (~30 ms), so the
@@ -73,6 +79,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +88,7 @@ import numpy as np
 from knn_ui.components import declare
 from knn_ui.style import class_color
 
-__all__ = ["knn_canvas", "preview_payload"]
+__all__ = ["PlotLayer", "knn_canvas", "plot_layer", "preview_payload"]
 
 _HERE = Path(__file__).resolve().parent
 PAYLOAD_VERSION = 2
@@ -300,14 +307,80 @@ def preview_payload(
 def _figure_json(figure) -> str:
     import plotly.io as pio
 
-    if isinstance(figure, dict):
-        return pio.to_json(figure, validate=False)
-    if hasattr(figure, "to_plotly_json"):
+    if isinstance(figure, dict) or hasattr(figure, "to_plotly_json"):
         return pio.to_json(figure, validate=False)
     raise TypeError(
-        f"Expected figure to be a plotly.graph_objects.Figure or a dict, "
+        f"Expected figure to be a plotly.graph_objects.Figure, a dict or a PlotLayer, "
         f"but got {type(figure).__name__}"
     )
+
+
+@dataclass(frozen=True)
+class PlotLayer:
+    """What a plot shows that stays put while the query moves, ready to send.
+
+    The figure without its layout shapes, and the preview's points and model (without the
+    query). :func:`knn_canvas` sends it as an element of its own, before the plot: a rerun
+    that only moved the query sends the same bytes again, which Streamlit's message cache
+    turns into a reference of a few bytes (messages of 10 kB and more the browser already
+    holds), and the browser parses and draws it only when ``id`` changes. Build it with
+    :func:`plot_layer`; a page may cache it on the scalars it depends on.
+    """
+
+    id: str
+    data: bytes = field(repr=False)
+    shapes: tuple = ()  # the figure's own layout shapes, drawn with the query's
+
+
+def plot_layer(figure, preview: dict | None = None) -> PlotLayer:
+    """Serialise ``figure`` (its shapes apart) and ``preview`` into a :class:`PlotLayer`.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure or dict
+        The figure; its ``layout.shapes``, if any, are kept apart (:attr:`PlotLayer.shapes`).
+    preview : dict, optional
+        From :func:`preview_payload`; its ``query`` is not part of the layer.
+
+    Returns
+    -------
+    PlotLayer
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> layer = plot_layer(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])))
+    >>> len(layer.id), layer.data[:24].decode() == layer.id
+    (24, True)
+    """
+    if preview is not None and not isinstance(preview, dict):
+        raise TypeError(
+            f"Expected preview to be a dict from preview_payload() or None, "
+            f"but got {type(preview).__name__}"
+        )
+    figure_json = _figure_json(figure)
+    parsed = json.loads(figure_json)
+    layout = parsed.get("layout") or {}
+    shapes = tuple(layout.pop("shapes", None) or ())
+    if shapes:
+        figure_json = json.dumps(parsed, separators=(",", ":"))
+    if preview is not None:
+        preview = {name: value for name, value in preview.items() if name != "query"}
+    body = (
+        '{"figure":'
+        + figure_json
+        + ',"preview":'
+        + json.dumps(preview, separators=(",", ":"), allow_nan=False)
+        + "}"
+    ).encode("utf-8")
+    layer_id = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return PlotLayer(id=layer_id, data=layer_id.encode("ascii") + body, shapes=shapes)
+
+
+def _shapes_json(shapes: list) -> str:
+    from plotly.io.json import to_json_plotly  # numpy numbers and arrays as Plotly writes them
+
+    return to_json_plotly(shapes)
 
 
 def _click_value(value) -> dict | None:
@@ -326,6 +399,8 @@ def knn_canvas(
     figure: Any,
     *,
     preview: dict | None = None,
+    shapes: Sequence[dict] = (),
+    query: Sequence[float] | None = None,
     key: str,
     height: int = 560,
     on_click: Callable[[float, float], None] | None = None,
@@ -336,11 +411,18 @@ def knn_canvas(
 
     Parameters
     ----------
-    figure : plotly.graph_objects.Figure or dict
+    figure : plotly.graph_objects.Figure, dict or PlotLayer
         The figure to draw; its ``xaxis``/``yaxis`` define the clickable plot area. Drag zoom
-        and pan are switched off and the axis ranges fixed.
+        and pan are switched off and the axis ranges fixed. A :class:`PlotLayer` (from
+        :func:`plot_layer`, which a page may cache) already holds the figure and the preview.
     preview : dict, optional
         The points and model from :func:`preview_payload`; without it there is no preview.
+        Not with a :class:`PlotLayer`, which holds its own.
+    shapes : sequence of dict, optional
+        Layout shapes drawn over the figure's own: what moves with the query (see
+        ``figures.neighbourhood_shapes``). A rerun that changed only these redraws only these.
+    query : (float, float), optional
+        Where the query is (the preview star hides near it); by default the preview's.
     key : str
         Streamlit widget key; keep it stable so reruns update the same plot.
     height : int, default=560
@@ -371,17 +453,25 @@ def knn_canvas(
 
     if not isinstance(height, (int, np.integer)) or isinstance(height, bool) or height < 100:
         raise ValueError(f"Expected height to be an integer >= 100 pixels, but got {height!r}")
-    if preview is not None and not isinstance(preview, dict):
-        raise TypeError(
-            f"Expected preview to be a dict from preview_payload() or None, "
-            f"but got {type(preview).__name__}"
-        )
+    if isinstance(figure, PlotLayer):
+        if preview is not None:
+            raise ValueError("Expected preview=None with a PlotLayer, which holds its preview")
+        layer = figure
+    else:
+        layer = plot_layer(figure, preview)
+        if query is None and preview is not None:
+            query = preview.get("query")
+    if query is not None:
+        qx, qy = query
+        query = [_finite("query[0]", qx), _finite("query[1]", qy)]
 
     meta = (
-        '{"figure":'
-        + _figure_json(figure)
-        + ',"preview":'
-        + json.dumps(preview, separators=(",", ":"), allow_nan=False)
+        '{"layer":'
+        + json.dumps(layer.id)
+        + ',"shapes":'
+        + _shapes_json([*layer.shapes, *shapes])
+        + ',"query":'
+        + json.dumps(query)
         + f',"height":{int(height)},"filename":"knn-plot","hint":'
         + json.dumps(str(click_hint))
         + ',"verdict":'
@@ -398,6 +488,9 @@ def knn_canvas(
         if value is not None:
             on_click(value["x"], value["y"])
 
+    # The layer first: the plot's element finds it in the browser by its id. Its bytes are
+    # the same from run to run while only the query moves, so Streamlit sends a reference.
+    declare("canvas_layer")(key=f"{key}_layer", data=layer.data)
     result = declare("canvas")(
         key=key,
         # Sent as bytes: the browser compares them with the last payload before parsing.

@@ -329,6 +329,11 @@ def prepare(data_key: tuple, params) -> EditedData:
     )
 
 
+def changed_since(edited: EditedData) -> bool:
+    """Whether the edits changed (a click, Undo, Reset) since ``edited`` was prepared."""
+    return st.session_state.get(_SESSION) is not edited.session
+
+
 # --------------------------------------------------------------------------------------------
 # Controls
 # --------------------------------------------------------------------------------------------

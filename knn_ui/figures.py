@@ -255,6 +255,7 @@ def playground_figure(
     regions: Regions | None = None,
     height=560,
     scale=1.0,
+    neighbourhood_key: tuple[int, str] | None = None,
 ) -> go.Figure:
     """Draw the training points, the decision regions and one query with its neighbours.
 
@@ -277,6 +278,10 @@ def playground_figure(
         Figure height in pixels.
     scale : float, default=1.0
         Multiplies fonts and marker sizes (presenter mode uses about 1.5).
+    neighbourhood_key : (int, str), optional
+        ``(k, metric_label)`` of a neighbourhood drawn later (its shapes by
+        :func:`neighbourhood_shapes`): the legend shows its entries, the figure no shapes.
+        Taken from ``neighbourhood`` when that is given.
 
     Returns
     -------
@@ -291,9 +296,11 @@ def playground_figure(
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:
-        if scale == 1.0:  # presenter mode (scale > 1) keeps the legend to one row of classes
-            traces.extend(_neighbourhood_legend(neighbourhood, scale))
+        neighbourhood_key = (len(neighbourhood.neighbor_index), neighbourhood.metric_label)
         layout["shapes"] = neighbourhood_shapes(X, neighbourhood, scale, names=names)
+    if neighbourhood_key is not None and scale == 1.0:
+        # Presenter mode (scale > 1) keeps the legend to one row of classes.
+        traces.extend(_neighbourhood_legend(*neighbourhood_key, scale))
     return _figure(traces, layout)
 
 
@@ -397,18 +404,17 @@ def _neighbourhood_name(metric_label: str) -> str:
     return f"{metric} neighbourhood" + (f" ({shape})" if shape else "")
 
 
-def _neighbourhood_legend(neighbourhood: Neighbourhood, scale: float) -> list[dict]:
+def _neighbourhood_legend(k: int, metric_label: str, scale: float) -> list[dict]:
     # Legend entries for the shapes: traces with no points. They do not depend on where the
     # query is, so a click changes the layout shapes and nothing else, and the canvas redraws
     # just those (see canvas.js); the query's own prediction is in its star's fill colour.
-    k = len(neighbourhood.neighbor_index)
     empty = dict(type="scatter", x=[None], y=[None], hoverinfo="skip")
     return [
         dict(
             empty,
             mode="lines",
             line=dict(color=SPOKE, width=1.5, dash="dash"),
-            name=_neighbourhood_name(neighbourhood.metric_label),
+            name=_neighbourhood_name(metric_label),
         ),
         dict(
             empty,

@@ -49,6 +49,7 @@ import base64
 import html
 import json
 import math
+import threading
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
@@ -71,6 +72,7 @@ MAX_LINES = 8
 #: Unknown keys listed one by one before the rest are summarised in one line.
 UNKNOWN_LINES = 3
 
+_PAGE_RUN = threading.local()  # .active while run() runs a page (each session has its thread)
 _STATE = "_links"  # session-state key: {"raw": [...], "done": bool, "page": str, "lines": [...]}
 
 
@@ -376,6 +378,21 @@ def _draw(slot, memo: dict, page, now: list | None = None) -> None:
     )  # fmt: skip
 
 
+def follow_fragment() -> None:
+    """Keep the address bar in step after a fragment's own rerun: call it inside the fragment.
+
+    A run of the whole page does that in :func:`run`. A rerun of an ``st.fragment`` alone (a
+    click on the Playground's plot) does not go through :func:`run`: this writes the values
+    the fragment changed into the URL (no history entry) and draws the script that shows
+    them in the address bar. In a run of the whole page it does nothing.
+    """
+    if getattr(_PAGE_RUN, "active", False):
+        return
+    fixes = _sync_table_keys()
+    if fixes:
+        st.html(address_bar_script(fixes), unsafe_allow_javascript=True)
+
+
 def run(page) -> None:
     """Run ``page`` (from ``st.navigation``), then report and tidy the link it was opened with.
 
@@ -388,6 +405,14 @@ def run(page) -> None:
     page : streamlit.navigation.page.StreamlitPage
         The page returned by ``st.navigation``.
     """
+    _PAGE_RUN.active = True
+    try:
+        _run(page)
+    finally:
+        _PAGE_RUN.active = False
+
+
+def _run(page) -> None:
     slot = st.empty()
     memo = st.session_state.get(_STATE)
     if memo is None:

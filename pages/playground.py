@@ -6,8 +6,8 @@ import streamlit as st
 
 from knn_core.geometry import ball_outline
 from knn_core.lessons.trace import trace_query
-from knn_ui import cache, edits, figures, router, state, style, views
-from knn_ui.canvas import knn_canvas, preview_payload
+from knn_ui import cache, edits, figures, links, router, state, style, views
+from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
 
@@ -25,91 +25,91 @@ if not presenter:  # on a projector the plot, k and the vote take the whole scre
 # 2. knn_core computes everything (cached on scalars).
 data_key = (params.dataset, params.n_samples, params.noise, params.seed, params.n_classes)
 edited = edits.prepare(data_key, params)  # hand edits (session + ?edits=) on top of the data
-X, y, bounds, params = edited.X, edited.y, edited.bounds, edited.params
-model = cache.model(edited.key, params.k, params.metric, params.p, params.weights)
-names = style.display_names(model.classes_)
-k_max = max(params.k, cache.GRID_K_MAX)
-
-# A wide plot column: at 1440 x 900 its drawing area is over 600 pixels tall.
-plot_col, side_col = st.columns([3, 2] if presenter else [7, 3], gap="medium")
-if presenter:
-    side_col.metric("k, the neighbours that vote", params.k)
-    side = side_col.container()  # the vote goes here, above the query inputs
-else:
-    side = None
-    side_col.header("Query point")
-query = state.query_controls(side_col, bounds)
-trace = trace_query(model, query, class_names=names)
-outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
-
-regions = None
-if params.regions:
-    surface = cache.grid(
-        edited.key, params.metric, params.p, params.weights, cache.REGION_RESOLUTION, k_max
-    )
-    codes, confidence, _ = surface.surface(params.k)
-    regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
-
-# 3. Figures. The height is the most the plot takes: the canvas fits it to the width.
-PLOT_HEIGHT = 600 if presenter else 760
-fig = figures.playground_figure(
-    X,
-    model.y_codes_,
-    names,
-    x_range=bounds[0],
-    y_range=bounds[1],
-    neighbourhood=figures.Neighbourhood(
-        query=query,
-        prediction_code=int(trace.winner_code),
-        prediction_name=names[int(trace.winner_code)],
-        neighbor_index=trace.kept,
-        outline=outline,
-        metric_label=state.metric_caption(params.metric),
-    ),
-    regions=regions,
-    height=PLOT_HEIGHT,
-    scale=1.5 if presenter else 1.0,
+# What the plot shows but the query: the points, regions and legend, and the preview's model.
+layer = cache.playground_layer(
+    edited.key,
+    edited.params.k,
+    params.metric,
+    params.p,
+    params.weights,
+    params.regions,
+    1.5 if presenter else 1.0,
 )
+# Values only a full run shows (the sidebar, the regions): a change of one reruns it all.
+SHAPING = ("data", "n", "noise", "classes", "seed", "k", "metric", "p", "weights", "regions")
+shaping = tuple(st.session_state.get(key) for key in SHAPING)
 
-# 4. Display.
-weighted = params.weights == "distance"
-with plot_col:
-    if not presenter:
-        edits.controls(edited)
-    knn_canvas(
-        fig,
-        preview=preview_payload(
-            X,
-            model.y_codes_,
-            k=params.k,
-            metric=params.metric,
-            p=params.p,
-            weights=params.weights,
-            class_names=names,
+
+@st.fragment
+def plot_and_vote(edited, layer, shaping) -> None:
+    """The plot, the query and the vote: a click or a typed query reruns only this."""
+    if edits.changed_since(edited) or shaping != tuple(st.session_state.get(k) for k in SHAPING):
+        st.rerun()  # an edit, k +/- 1 or "back to the edited data": the whole page
+    X, params = edited.X, edited.params
+    model = cache.model(edited.key, params.k, params.metric, params.p, params.weights)
+    names = style.display_names(model.classes_)
+
+    # A wide plot column: at 1440 x 900 its drawing area is over 600 pixels tall.
+    plot_col, side_col = st.columns([3, 2] if presenter else [7, 3], gap="medium")
+    if presenter:
+        side_col.metric("k, the neighbours that vote", params.k)
+        side = side_col.container()  # the vote goes here, above the query inputs
+    else:
+        side = None
+        side_col.header("Query point")
+    query = state.query_controls(side_col, edited.bounds)
+    trace = trace_query(model, query, class_names=names)
+    outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
+    scale = 1.5 if presenter else 1.0
+    shapes = figures.neighbourhood_shapes(
+        X,
+        figures.Neighbourhood(
             query=query,
+            prediction_code=int(trace.winner_code),
+            prediction_name=names[int(trace.winner_code)],
+            neighbor_index=trace.kept,
+            outline=outline,
+            metric_label=state.metric_caption(params.metric),
         ),
-        key="canvas",
-        height=PLOT_HEIGHT,
-        on_click=edited.on_click,
-        click_hint=edits.click_hint(edited),
-        verdict=views.verdict(trace, names, weighted=weighted),
+        scale,
+        names=names,
     )
-    if presenter:  # below the plot, so that the plot starts at the top of the screen
-        with st.expander("Edit the points"):
+
+    # 3. Display. The height is the most the plot takes: the canvas fits it to the width.
+    plot_height = 600 if presenter else 760
+    weighted = params.weights == "distance"
+    with plot_col:
+        if not presenter:
             edits.controls(edited)
-    edits.notices(edited)
-    st.caption(
-        "Move the pointer over the plot to preview the neighbours of any spot; click to "
-        "place the query there. The dashed outline reaches the k-th neighbour."
-    )
+        knn_canvas(
+            layer,
+            shapes=shapes,
+            query=query,
+            key="canvas",
+            height=plot_height,
+            on_click=edited.on_click,
+            click_hint=edits.click_hint(edited),
+            verdict=views.verdict(trace, names, weighted=weighted),
+        )
+        if presenter:  # below the plot, so that the plot starts at the top of the screen
+            with st.expander("Edit the points"):
+                edits.controls(edited)
+        edits.notices(edited)
+        st.caption(
+            "Move the pointer over the plot to preview the neighbours of any spot; click to "
+            "place the query there. The dashed outline reaches the k-th neighbour."
+        )
 
-with side_col:
-    state.k_buttons(side_col, params.n_samples)
-    views.outside_note(query, bounds)
-    with side or nullcontext():
-        views.vote_panel(trace, names, weighted=weighted)
-    views.neighbour_table(trace, X, names)
+    with side_col:
+        state.k_buttons(side_col, params.n_samples)
+        views.outside_note(query, edited.bounds)
+        with side or nullcontext():
+            views.vote_panel(trace, names, weighted=weighted)
+        views.neighbour_table(trace, X, names)
+    links.follow_fragment()  # the address bar follows a query moved by this fragment alone
 
+
+plot_and_vote(edited, layer, shaping)
 views.playground_explanations()
 state.share_link()
 edits.share_note(edited)

@@ -32,7 +32,7 @@ DATA_KEY = ("blobs", 50, 0.3, 0, 2)  # the Playground's default data
 TAG = data_tag(*DATA_KEY)
 
 
-def fake_canvas(figure, *, preview=None, key, height=560, on_click=None, click_hint="", verdict=""):
+def fake_canvas(figure, *, key, on_click=None, click_hint="", **_):
     """Stand-in for knn_canvas: typing "x,y,n" calls on_click(x, y) like a click would."""
 
     def clicked():

@@ -1,6 +1,5 @@
 """The Quiz page: nothing is given away before the reveal, the score counts, questions change."""
 
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from knn_core.datasets import make_dataset
 from knn_core.geometry import plot_bounds
 from knn_core.lessons.quiz import quiz_query
 from knn_core.models import KNNClassifier
-from knn_ui.components import component_name
+from tests.canvas_data import sent
 from tests.neighbour_rows import app_prediction, app_rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -59,14 +58,7 @@ def expected_answer(question=1, *, seed=0, k=3) -> tuple[tuple[float, float], in
 def canvas(at) -> dict:
     """The quiz plot: the same canvas component as the other pages, and what it was sent."""
     assert not at.get("plotly_chart")  # no plain Plotly chart (with its zoom toolbar)
-    found = [
-        e
-        for e in at.get("bidi_component")
-        if e.proto.component_name == component_name("canvas")
-        and e.proto.id.endswith("-quiz_canvas")
-    ]
-    assert len(found) == 1
-    return json.loads(found[0].proto.bytes)
+    return sent(at, "quiz_canvas")
 
 
 def trace_names(at) -> list[str]:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from knn_ui import canvas
 from knn_ui.canvas import preview_payload
+from tests.canvas_data import sent
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = str(REPO / "tests" / "apps" / "canvas_demo.py")
@@ -185,9 +186,8 @@ def test_component_code_never_writes_markup():
 
 
 def component_data(at):
-    elements = at.get("bidi_component")
-    assert len(elements) == 1
-    return json.loads(elements[0].proto.bytes.decode("utf-8"))
+    assert len(at.get("bidi_component")) == 2  # the plot and its layer
+    return sent(at, "canvas")
 
 
 def test_the_component_gets_the_figure_the_preview_points_and_where_plotly_js_is():
@@ -205,6 +205,25 @@ def test_the_component_gets_the_figure_the_preview_points_and_where_plotly_js_is
 
     at.run()  # the same payload again: the browser skips it without parsing
     assert component_data(at) == meta
+
+
+def test_the_layer_holds_what_stays_put_and_the_payload_what_moves():
+    import plotly.graph_objects as go
+
+    from knn_ui.canvas import plot_layer, preview_payload
+
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    fig.add_shape(type="circle", x0=0, x1=1, y0=0, y1=1)
+    args = make_args()
+    here = plot_layer(fig, preview_payload(**args, query=(0.5, 0.5)))
+    there = plot_layer(fig, preview_payload(**args, query=(2.0, 1.0)))
+    # The query is not part of the layer: moving it sends the same bytes again.
+    assert here == there
+    assert [s["type"] for s in here.shapes] == ["circle"]
+    body = json.loads(here.data[24:])
+    assert "shapes" not in body["figure"]["layout"] and "query" not in body["preview"]
+    # Anything else that changes makes another layer.
+    assert plot_layer(fig, preview_payload(**{**args, "k": 5})).id != here.id
 
 
 def test_bad_arguments_are_reported():
