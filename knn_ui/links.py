@@ -1,46 +1,30 @@
 """Share links that never fail: report the link values a page could not use, and tidy the URL.
 
-Every control is a widget bound to the URL (``bind="query-params"``, see :mod:`knn_ui.state`).
-What Streamlit 1.67 does with a link value, observed with a real server and Chromium (and read
-in ``streamlit/runtime/state/session_state.py``), on the first run of a session:
+Every setting is a row of the parameter table (:mod:`knn_ui.params`); no widget is bound to the
+URL by Streamlit. What this module adds, in :func:`run` (app.py calls it instead of
+``page.run()``):
 
-* A value the widget cannot take (``k=abc``, ``k=0``, ``k=200`` above the slider's maximum,
-  ``n=15`` off the slider's step, ``noise=2``, ``seed=-1``, ``qx=nan``, ``qx=inf``,
-  ``qx=1e400``, an empty ``k=``, an unknown option ``metric=foo``, ``weights=xyz``, a repeated
-  slider key ``k=3&k=5``) is dropped without a word: the widget shows its default and the key
-  is removed from the URL. A value equal to the default (``k=3``) is removed the same way.
-* A value the widget can take only after a change is changed: ``seed=2.5`` becomes ``seed=2``.
-* A selectbox or radio is bound by its *label*: ``data=Moons`` works, ``data=moons`` is
-  dropped.
-* A number in another spelling is used and left as typed (``k=05``, ``qx=1.500``); a repeated
-  number-input key (``seed=1&seed=2``) uses the last value and stays repeated in the URL.
-* A key no widget on the page is bound to (``zz=1``) stays in the URL for good and ends up in
-  every link copied from the page afterwards.
-* Every removal or change is sent to the browser as its own message, and the browser applies
-  each one with ``history.pushState``: ``?k=abc`` grew ``history.length`` by one, ``?k=abc&n=-5``
-  by two, even ``?k=3`` by one. Back then returns to the bad link. (Values the *user* changes
-  later are written with ``history.replaceState`` by the browser side and add no entry.)
-
-What this module adds, in :func:`run` (app.py calls it instead of ``page.run()``):
-
-* On the first run of a session, the URL updates Streamlit would send are held back while the
-  page draws its widgets, so loading a link pushes no history entry.
-* After the page ran, each key of the link is checked against the widget now bound to it: a
-  value that was used, even in another spelling, is fine; a dropped, changed or repeated value
-  and a key that no widget of this page uses are reported in a short notice at the top of the
-  page. ``SELF_CHECKED`` keys (``edits``) and Streamlit's own ``embed`` keys are left alone.
+* On a session's first run, the table reads the link (:func:`knn_ui.params.read_link`); each
+  page checks the values it draws against the table and its own rules (``k <= n``, the query
+  near the data), and the URL updates Streamlit would send are held back while the page runs,
+  so loading a link pushes no browser-history entry.
+* After the page ran, every key of the link the page could not use as given is reported in a
+  short notice at the top of the page: a value the table refuses (``k=abc``, ``k=0``,
+  ``n=15`` off the offered sizes, ``qx=1e400``, ``metric=foo``, a repeated slider key), one the
+  page cannot use (``k=500`` on 100 points), one used after a change (``seed=2.5`` is 2) and a
+  key that is no setting of this page (``zz=1``). ``SELF_CHECKED`` keys (``edits``, class
+  mode's keys) and Streamlit's own ``embed`` keys are left alone.
 * The URL is normalised in one step: used values in their canonical spelling (``k=5``,
-  ``qx=1.5``, one value per key), unknown keys removed. The address bar is rewritten with
-  ``history.replaceState`` by a fixed one-line script, so the link does not grow history.
+  ``qx=1.5``, one value per key), unknown keys removed; after every run it follows the table's
+  values (:func:`follow_fragment` inside a fragment). The address bar is rewritten with
+  ``history.replaceState`` by a fixed script, so the link does not grow history.
 * Link values are user-controlled: the notice shows them with ``st.text`` (no Markdown, no HTML),
   with control characters escaped and long values shortened. The only script on the page is
-  fixed text plus a percent-encoded query string.
+  fixed text plus base64-encoded data.
 
-The parameters of :mod:`knn_ui.params` are checked against that table. Writing the URL
-without a history entry, and checking the widgets Streamlit still binds to the URL, needs
-Streamlit internals: they all sit in :mod:`knn_ui.streamlit_internals`, pinned by
-``tests/test_streamlit_internals.py``. If they ever fail, the page still runs exactly as plain
-Streamlit would, only without the notice.
+Writing the URL without a history entry needs Streamlit internals: they all sit in
+:mod:`knn_ui.streamlit_internals`, pinned by ``tests/test_streamlit_internals.py``. If they ever
+fail, the page still runs exactly as plain Streamlit would, only without the notice.
 """
 
 from __future__ import annotations
@@ -48,7 +32,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import math
 import threading
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -136,63 +119,7 @@ def message(finding: Finding) -> str:
     return f"Ignored {given} in the link: {why}; the default is used."
 
 
-def _same(a, b) -> bool:
-    """Whether two parsed widget values mean the same (numbers by value, text by casefold)."""
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, (list, tuple)) and len(a) == 1:
-        return _same(a[0], b)
-    if isinstance(b, (list, tuple)) and len(b) == 1:
-        return _same(a, b[0])
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isfinite(a) and a == b
-    if isinstance(a, str) and isinstance(b, str):
-        return a.casefold() == b.casefold()
-    return False
-
-
-def _check(state, params, key: str, raw: list[str]) -> tuple[Finding | None, list[str] | None]:
-    """Compare one link key with the widget Streamlit binds to it; return (finding, URL value).
-
-    For the widgets not drawn from the parameter table. The URL value is ``None`` when the key
-    should not be in the URL.
-    """
-    found = internals.widget_link_value(state, params, key, raw)
-    if found is None:
-        return Finding(key, tuple(raw), "unknown"), None
-    wanted, got, canonical, in_url = found
-    if wanted is not None and _same(wanted, got):
-        if len(raw) > 1:
-            return Finding(key, tuple(raw), "repeated", canonical[-1]), canonical
-        return None, canonical if in_url else None
-    if in_url:
-        return Finding(key, tuple(raw), "changed", "&".join(canonical)), canonical
-    return Finding(key, tuple(raw), "ignored"), None
-
-
 # --- the hook ----------------------------------------------------------------------------------
-
-
-def _overflows(value: str) -> bool:
-    """Whether ``value`` reads as a number too large for a float (``9`` * 400, ``1e400``)."""
-    try:
-        return math.isinf(float(value)) and "inf" not in value.lower()
-    except (ValueError, OverflowError):
-        return False
-
-
-def _drop_overflowing_numbers(params) -> None:
-    """Forget link values too large for any number before the page's widgets read them.
-
-    Streamlit's integer inputs fail on such a value (``OverflowError``) instead of ignoring
-    it. The link's raw values were recorded first, so the notice still reports the value as
-    ignored.
-    """
-    for key in list(params):
-        if any(_overflows(v) for v in params.get_all(key)):
-            internals.forget_link_param(key, quiet=True)
 
 
 def _raw_params() -> list[tuple[str, list[str]]]:
@@ -439,7 +366,6 @@ def _run(page) -> None:
     try:
         ctx, state = internals.script_context()
         params = state.query_params
-        _drop_overflowing_numbers(params)
         internals.hold_url_updates(ctx, params)
     except Exception:  # noqa: BLE001 - an unknown Streamlit: plain behaviour, no notice
         memo["done"] = True
@@ -457,7 +383,7 @@ def _run(page) -> None:
         # An interrupted run (a rerun request) keeps holding URL updates and checks next run.
         internals.release_url_updates(params)
         if finished:
-            _check_link(memo, state, params, page)
+            _check_link(memo, page)
             _draw(slot, memo, page)
 
 
@@ -492,8 +418,8 @@ def _late_findings(memo: dict, page) -> None:
         memo["lines"] = memo["lines"] + notice_lines(late)
 
 
-def _check_link(memo: dict, state, params, page) -> None:
-    """Compare the link with the widgets of the page that just ran; no Streamlit output."""
+def _check_link(memo: dict, page) -> None:
+    """Compare the link with what the page that just ran drew; no Streamlit output."""
     findings: list[Finding] = table.link_findings()
     canonical: dict[str, list[str] | None] = {
         key: None if value is None else [value] for key, value in table.url_values().items()
@@ -501,10 +427,8 @@ def _check_link(memo: dict, state, params, page) -> None:
     for key, raw in memo["raw"]:
         if key in SELF_CHECKED or key.lower() in STREAMLIT_KEYS or key in table.TABLE:
             continue
-        finding, value = _check(state, params, key, raw)
-        canonical[key] = value
-        if finding is not None:
-            findings.append(finding)
+        findings.append(Finding(key, tuple(raw), "unknown"))
+        canonical[key] = None
     order = {key: i for i, (key, _) in enumerate(memo["raw"])}
     findings.sort(key=lambda f: order.get(f.key, 0))
     _normalise(canonical)

@@ -68,7 +68,7 @@ class Param:
         The value's type.
     default : object
         The value a page shows when it declares no other default and none was set.
-    widget : {"slider", "select_slider", "number", "selectbox", "radio", "toggle"}
+    widget : {"slider", "select_slider", "number", "selectbox", "radio", "segmented", "toggle"}
         How it is drawn.
     low, high, step : number, optional
         Allowed range (inclusive) and step of a number.
@@ -222,6 +222,12 @@ LARGE_MAX_POINTS = 100_000
 POINT_OPTIONS = (*range(10, MAX_POINTS + 1, 10), 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 #: k never goes past this, however many points there are (the grids keep k neighbours a cell).
 MAX_K = 1000
+#: The tutorial code Step by step walks through (a link holds the label: ``tutorial=KNN+class``).
+TUTORIAL_LABELS = {"function": "knn() function", "class": "KNN class"}
+#: Searching fast draws the splits of this many tree levels unless the student chose more.
+DEFAULT_DRAWN_DEPTH = 6
+#: The deepest tree level Searching fast can draw (a tree over 100,000 points is about 14 deep).
+MAX_DRAWN_DEPTH = 64
 
 _TABLE_ROWS = (
     Param(
@@ -268,6 +274,17 @@ _TABLE_ROWS = (
     Param(
         "step", "Step", "int", 1, "slider", low=1, high=20, step=1, shared=False,
         help="Walk through the algorithm one stage at a time (keyboard: ← and →).",
+    ),
+    Param(
+        "tutorial", "Walk through tutorial 1's function or tutorial 2's class", "choice",
+        "function", "segmented", options=tuple(TUTORIAL_LABELS), labels=TUTORIAL_LABELS,
+        shared=False,
+        help="The same stages, in tutorial 1's knn() function or in tutorial 2's KNN class "
+        "(get_distance, get_neighbors, predict).",
+    ),
+    Param(
+        "tp", "Held-out point", "int", 1, "slider", low=1, high=MAX_POINTS, step=1, shared=False,
+        help="Which held-out point is being classified; the ones before it are done.",
     ),
     Param(
         "test_ratio", "Test part", "float", 0.3, "slider", low=0.1, high=0.5, step=0.05,
@@ -320,6 +337,26 @@ _TABLE_ROWS = (
         "e_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1, shared=False,
         help="The tutorial draws fresh random numbers each run; here a seed makes them "
         "repeatable, so a shared link shows the same data.",
+    ),
+    # -- Searching fast ---------------------------------------------------------------------
+    Param(
+        "sstep", "Step of the search", "int", 1, "slider", low=1, step=1, shared=False,
+        help="Walk through the search one step at a time (keyboard: ← and →).",
+    ),
+    Param(
+        "zoom", "Zoom in on the search", "bool", True, "toggle", shared=False,
+        help="Show the part of the plot the search worked in: the query, every point it "
+        "measured and the reach of the k-th neighbour. Off: the whole data set.",
+    ),
+    Param(
+        "depth", "Levels of splits drawn", "int", DEFAULT_DRAWN_DEPTH, "slider", low=0,
+        high=MAX_DRAWN_DEPTH, step=1, shared=False,
+        help="The plot draws the splits of the tree's top levels; labels name the axis and "
+        "value of the top ones.",
+    ),
+    Param(
+        "budget", "Budget: leaves to visit", "int", 1, "slider", low=1, step=1, shared=False,
+        help="Stop the search after this many leaves and keep the best k found so far.",
     ),
     # -- Distances and scaling ------------------------------------------------------------
     Param(
@@ -421,9 +458,25 @@ def set_value(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def bump(key: str) -> None:
-    """``on_click`` callback: add one to a number (a new sample, split or question)."""
-    set_value(key, int(st.session_state.get(key, get(key))) + 1)
+def bump(key: str, by: int = 1) -> None:
+    """``on_click`` callback: add ``by`` to a number (a new sample, the next step or question).
+
+    The value stays within the table's range of ``key`` (Previous on the first step stays there).
+    """
+    value = int(st.session_state.get(key, get(key))) + by
+    param = TABLE[key]
+    set_value(key, int(_clip(value, param.low, param.high, None)))
+
+
+def last_step(key: str, n_steps: int) -> None:
+    """Lower the step ``key`` to ``n_steps`` without a note: a shorter walk shows its last step.
+
+    Call before drawing ``key``; a step is where the student is in a walk, not a setting to
+    report (a link's step beyond the walk is still reported, by :func:`draw`).
+    """
+    now = st.session_state.get(key)
+    if isinstance(now, int) and now > n_steps:
+        st.session_state[key] = n_steps
 
 
 def forget(*keys: str) -> None:
@@ -619,6 +672,14 @@ def _widget(param, container, low, high, allowed, on_change, label, help, extra)
         options = list(allowed)
         return container.radio(
             label, options, format_func=lambda v: param.labels.get(v, v), **common
+        )
+    if param.widget == "segmented":
+        return container.segmented_control(
+            label,
+            list(allowed),
+            format_func=lambda v: param.labels.get(v, v),
+            required=True,
+            **common,
         )
     if param.widget == "toggle":
         return bool(container.toggle(label, **common))

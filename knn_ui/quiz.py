@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from knn_core.lessons.quiz import quiz_query
-from knn_ui import cache, figures, params
+from knn_ui import cache, figures
 from knn_ui.style import shape_of
 
 
@@ -102,7 +102,7 @@ def revealed_figure(
 QUIZ_PICK = "quiz_pick"  # (question key, class code) of the current pick
 QUIZ_REVEALED = "quiz_revealed"  # question key of the question revealed last
 QUIZ_SCORE = "quiz_score"  # (right, answered) this session
-QUESTION = "question"  # question number (a widget bound to the URL)
+QUESTION = "question"  # question number (a row of the parameter table)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -151,11 +151,6 @@ def quiz_reveal(state: MutableMapping, question_key: tuple, answer_code: int) ->
 def score(state: MutableMapping) -> tuple[int, int]:
     """Return ``(right, answered)`` for this session."""
     return state.get(QUIZ_SCORE, (0, 0))
-
-
-def next_question() -> None:
-    """``on_click`` callback: go to the next question number."""
-    params.bump(QUESTION)
 
 
 def reset_score() -> None:

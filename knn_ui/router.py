@@ -12,7 +12,6 @@ off and asks for a rerun, which Streamlit then sends through ``app.py``.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 
@@ -57,8 +56,7 @@ def reset_settings() -> None:
 
     Every setting goes back to its default on every page (:func:`knn_ui.params.forget`) and
     the query point is re-centred; uploaded data and hand edits (:data:`DATA_PARAMS`) stay.
-    The link's keys leave the URL, including those Streamlit binds to a widget (which it
-    would otherwise use to seed the widget again).
+    The link's keys leave the URL.
     """
     for key in dict.fromkeys([*st.query_params, *params.TABLE]):
         if key in DATA_PARAMS:
@@ -67,11 +65,8 @@ def reset_settings() -> None:
             params.forget(key)
         else:
             st.session_state.pop(key, None)
-        try:
-            internals.forget_link_param(key)
-        except Exception:  # noqa: BLE001 - Streamlit internals changed: the public way
-            with contextlib.suppress(Exception):
-                del st.query_params[key]
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def page_failed() -> None:

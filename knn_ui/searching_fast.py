@@ -5,8 +5,8 @@ Everything about one search comes from ONE
 (:func:`tree`). Figure builders take arrays and return
 ``go.Figure`` objects without calling Streamlit. In the search figure, everything that changes
 from step to step is a layout shape, so a step redraws the shapes alone (see
-:mod:`knn_ui.canvas`), even over 100,000 points. Widgets are bound to the URL (keys ``sstep``,
-``depth``, ``budget``).
+:mod:`knn_ui.canvas`), even over 100,000 points. Its own controls (``sstep``, ``zoom``,
+``depth``, ``budget``) are drawn from the parameter table (:mod:`knn_ui.params`).
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ from knn_core.lessons.searching_fast import (
     tree_splits,
 )
 from knn_core.neighbors import build_tree
-from knn_ui import cache
+from knn_ui import cache, params, state, views
 from knn_ui.figures import _figure, _path, _star_path, base_layout, class_traces
+from knn_ui.params import DEFAULT_DRAWN_DEPTH
 from knn_ui.style import CLASS_TEXT_COLORS, NEIGHBOR_RING, SPOKE
 
 #: At most this many split lines are drawn, the shallowest first: a tree over 100,000
 #: points has about 9,000 leaves, and all its splits at once would be a grey smear. Zoomed in
 #: on the search, only the splits of boxes in view are read, so deep levels fit.
 MAX_DRAWN_SPLITS = 2_047
-DEFAULT_DRAWN_DEPTH = 6
 #: Splits are labelled (axis and value) on the top levels only, at most this many labels.
 MAX_SPLIT_LABELS = 31
 #: Rings are drawn on the nearest this many of the best k (a ring a shape: a thousand of them
@@ -165,9 +165,8 @@ def recall_curve(data_key: tuple, k: int, metric: str, p: float):
 # --------------------------------------------------------------------------------------------
 # Controls
 # --------------------------------------------------------------------------------------------
-def _move(delta: int, n_steps: int) -> None:
-    step = int(st.session_state.get("sstep", 1)) + delta
-    st.session_state["sstep"] = min(max(step, 1), n_steps)
+#: Searching fast's declaration: it shares the Playground's data (up to 100,000 points).
+PAGE = state.PLAYGROUND
 
 
 def step_navigation(container, n_steps: int) -> int:
@@ -175,77 +174,37 @@ def step_navigation(container, n_steps: int) -> int:
 
     A new query or data set changes the number of steps; a step past the end shows the last.
     """
-    now = st.session_state.get("sstep")
-    if isinstance(now, int) and now > n_steps:
-        st.session_state["sstep"] = n_steps
-    left, middle, right = container.columns([1.6, 4, 1.6], vertical_alignment="bottom")
-    if n_steps > 1:
-        step = middle.slider(
-            "Step of the search",
-            1,
-            n_steps,
-            1,
-            key="sstep",
-            bind="query-params",
-            help="Walk through the search one step at a time (keyboard: ← and →).",
-        )
-    else:
-        step = 1
-        middle.caption("The whole tree is one leaf: the search is a single step.")
-    left.button(
-        "Previous",
-        key="ss_prev",
-        on_click=_move,
-        args=(-1, n_steps),
-        disabled=step <= 1,
-        width="stretch",
-        shortcut="ArrowLeft",
+    step = views.step_slider(
+        container,
+        "sstep",
+        PAGE,
+        n_steps,
+        what="search",
+        widths=[1.6, 4, 1.6],
+        keys=("ss_prev", "ss_next"),
+        single="The whole tree is one leaf: the search is a single step.",
     )
-    right.button(
-        "Next",
-        key="ss_next",
-        on_click=_move,
-        args=(1, n_steps),
-        disabled=step >= n_steps,
-        width="stretch",
-        type="primary",
-        shortcut="ArrowRight",
-    )
-    return int(step) - 1
+    return step - 1
 
 
 def zoom_control(container) -> bool:
     """Draw the "zoom in on the search" toggle (key ``zoom``)."""
-    return bool(
-        container.toggle(
-            "Zoom in on the search",
-            value=True,
-            key="zoom",
-            bind="query-params",
-            help="Show the part of the plot the search worked in: the query, every point it "
-            "measured and the reach of the k-th neighbour. Off: the whole data set.",
-        )
-    )
+    return bool(params.draw("zoom", container, PAGE))
 
 
 def depth_control(container, tree_depth: int) -> int:
     """Draw the "levels of splits drawn" slider (key ``depth``); return the number of levels."""
     top = max(1, tree_depth)
-    now = st.session_state.get("depth")
-    if isinstance(now, int) and now > top:
-        st.session_state["depth"] = top
-    return int(
-        container.slider(
-            "Levels of splits drawn",
-            0,
-            top,
-            min(DEFAULT_DRAWN_DEPTH, top),
-            key="depth",
-            bind="query-params",
-            help=f"This tree is {tree_depth} levels deep below its top box. The plot draws "
-            f"the splits of the top levels, at most {MAX_DRAWN_SPLITS:,} lines; labels name "
-            "the axis and value of the top ones.",
-        )
+    return params.draw(
+        "depth",
+        container,
+        PAGE,
+        high=top,
+        reason=f"this tree is {tree_depth} levels deep",
+        default=min(DEFAULT_DRAWN_DEPTH, top),
+        help=f"This tree is {tree_depth} levels deep below its top box. The plot draws "
+        f"the splits of the top levels, at most {MAX_DRAWN_SPLITS:,} lines; labels name "
+        "the axis and value of the top ones.",
     )
 
 
@@ -254,19 +213,8 @@ def budget_control(n_leaves: int) -> int:
     if n_leaves <= 1:
         st.caption("Every search here needs a single leaf: there is nothing to cut.")
         return 1
-    now = st.session_state.get("budget")
-    if isinstance(now, int) and now > n_leaves:
-        st.session_state["budget"] = n_leaves
-    return int(
-        st.slider(
-            "Budget: leaves to visit",
-            1,
-            n_leaves,
-            1,
-            key="budget",
-            bind="query-params",
-            help="Stop the search after this many leaves and keep the best k found so far.",
-        )
+    return params.draw(
+        "budget", st, PAGE, high=n_leaves, reason=f"these searches end within {n_leaves} leaves"
     )
 
 

@@ -4,7 +4,8 @@ Everything shown for one query comes from ONE :class:`knn_core.lessons.trace.Que
 come from :func:`knn_core.lessons.step_by_step.algorithm_stages`. Figure builders (``step_figure``,
 ``held_out_figure``) take arrays and return ``go.Figure`` objects without calling Streamlit;
 the text builders (``code_text``, ``variables_text``, ``stage_explanation``) return plain
-strings. Widgets are bound to the URL (keys ``k``, ``step``, ``tp``).
+strings. Its controls (``k``, ``step``, ``tutorial``, ``tp``) are drawn from the parameter
+table (:mod:`knn_ui.params`), which keeps them in the URL.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from knn_core.geometry import ball_outline
 from knn_core.lessons.step_by_step import held_out_walk
 from knn_core.lessons.trace import trace_query
 from knn_core.models import KNNClassifier
-from knn_ui import cache, figures, params, state
+from knn_ui import cache, figures, links, params, state, views
 from knn_ui.figures import base_layout, plain
-from knn_ui.params import MAX_POINTS
+from knn_ui.params import MAX_POINTS, TUTORIAL_LABELS
 from knn_ui.style import NEIGHBOR_RING, SPOKE, class_color
 from knn_ui.style import display_names as style_names
 
@@ -99,7 +100,7 @@ CLASS_LINES = (
 #: The tutorials Step by step can walk: key -> (label, code lines, {stage: (line, note)}).
 TUTORIALS = {
     "function": (
-        "knn() function",
+        TUTORIAL_LABELS["function"],
         FUNCTION_LINES,
         {
             "distances": (
@@ -114,7 +115,7 @@ TUTORIALS = {
         },
     ),
     "class": (
-        "KNN class",
+        TUTORIAL_LABELS["class"],
         CLASS_LINES,
         {
             "distances": (
@@ -141,7 +142,7 @@ TUTORIALS = {
         },
     ),
 }
-DEFAULT_TUTORIAL = "function"
+DEFAULT_TUTORIAL = params.TABLE["tutorial"].default
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,11 +168,6 @@ def k_control(n_samples: int) -> int:
     return k
 
 
-def _move(delta: int, n_steps: int) -> None:
-    step = int(st.session_state.get("step", 1)) + delta
-    st.session_state["step"] = min(max(step, 1), n_steps)
-
-
 def _wanted_step(stages: tuple[str, ...]) -> int | None:
     """Return the step showing the same stage after a tie step appeared or vanished, or None."""
     before = st.session_state.get("_sbs_stages")
@@ -195,32 +191,17 @@ def step_navigation(container, stages: tuple[str, ...]) -> int:
     When the query moves and a tie step appears or vanishes, the walk stays on the same stage
     (at "predict", say): the step is set before the slider is drawn from the table.
     """
-    wanted = _wanted_step(stages)
-    if wanted is not None:
-        st.session_state["step"] = wanted
-    n = len(stages)
-    left, middle, right = container.columns([1.3, 5, 1.3], vertical_alignment="bottom")
-    step = params.draw("step", middle, PAGE, high=n, reason=f"this walk has {n} steps")
-    left.button(
-        "Previous",
-        key="sbs_prev",
-        on_click=_move,
-        args=(-1, n),
-        disabled=step <= 1,
-        width="stretch",
-        shortcut="ArrowLeft",
+    step = views.step_slider(
+        container,
+        "step",
+        PAGE,
+        len(stages),
+        what="walk",
+        widths=[1.3, 5, 1.3],
+        keys=("sbs_prev", "sbs_next"),
+        wanted=_wanted_step(stages),
     )
-    right.button(
-        "Next",
-        key="sbs_next",
-        on_click=_move,
-        args=(1, n),
-        disabled=step >= n,
-        width="stretch",
-        type="primary",
-        shortcut="ArrowRight",
-    )
-    return int(step) - 1
+    return step - 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,20 +272,9 @@ def _ordinal(n: int) -> str:
 def tutorial_control(container) -> str:
     """Draw the choice of tutorial code to walk through (key ``tutorial``); return its key.
 
-    The options are the labels themselves, so a link reads ``tutorial=KNN+class``.
+    A link holds the label: ``tutorial=KNN+class``.
     """
-    labels = {label: key for key, (label, _, _) in TUTORIALS.items()}
-    choice = container.segmented_control(
-        "Walk through tutorial 1's function or tutorial 2's class",
-        list(labels),
-        default=TUTORIALS[DEFAULT_TUTORIAL][0],
-        required=True,
-        key="tutorial",
-        bind="query-params",
-        help="The same stages, in tutorial 1's knn() function or in tutorial 2's KNN class "
-        "(get_distance, get_neighbors, predict).",
-    )
-    return labels.get(choice, DEFAULT_TUTORIAL)
+    return params.draw("tutorial", container, PAGE)
 
 
 def marked_code(lines: Sequence[str], marked: int) -> str:
@@ -709,16 +679,13 @@ def held_out_trace(data_key: tuple, k: int, index: int, names: Sequence[str]):
 # --------------------------------------------------------------------------------------------
 # The held-out walk
 # --------------------------------------------------------------------------------------------
-def _set_point(value: int) -> None:
-    st.session_state["tp"] = value
-
-
 @st.fragment
 def held_out_section(data_key: tuple, k: int, bounds) -> None:
     """Show "step through the toy data set": held-out points classified one at a time.
 
-    A fragment: Next point reruns only this section. The point number is a slider bound to the
-    URL (key ``tp``).
+    A fragment: Next point reruns only this section. The point number (key ``tp``) is drawn
+    from the parameter table; the fragment writes it to the URL itself
+    (:func:`knn_ui.links.follow_fragment`), since its reruns skip the page's own URL update.
     """
     X_train, X_test, y_train, y_test, model, walk = held_out(data_key, k)
     names = style_names(model.classes_)
@@ -733,26 +700,22 @@ def held_out_section(data_key: tuple, k: int, bounds) -> None:
     if n_test < 2:
         st.info("There are too few points to hold some out; add points in the sidebar.")
         return
-    now = st.session_state.get("tp")
-    if isinstance(now, int) and now > n_test:
-        st.session_state["tp"] = n_test
+    params.last_step("tp", n_test)
     nav, button_col, restart_col = st.columns([4, 1, 1], vertical_alignment="bottom")
-    point = nav.slider(
-        "Held-out point", 1, n_test, key="tp", bind="query-params",
-        help="Which held-out point is being classified; the ones before it are done.",
-    )  # fmt: skip
-    i = int(point) - 1
+    point = params.draw("tp", nav, PAGE, high=n_test, reason=f"{n_test} points are held out")
+    links.follow_fragment()
+    i = point - 1
     button_col.button(
         "Next point",
         key="sbs_next_point",
-        on_click=_set_point,
-        args=(min(point + 1, n_test),),
+        on_click=params.bump,
+        args=("tp",),
         disabled=point >= n_test,
         type="primary",
         width="stretch",
     )
     restart_col.button(
-        "Restart", key="sbs_restart", on_click=_set_point, args=(1,), width="stretch"
+        "Restart", key="sbs_restart", on_click=params.forget, args=("tp",), width="stretch"
     )
 
     trace, outline = held_out_trace(data_key, k, i, names)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from knn_ui import figures
+from knn_ui import figures, params
 from knn_ui.components import declare
 from knn_ui.neighbour_table import neighbour_table as draw_neighbour_table
 from knn_ui.vote_chart import vote_chart
@@ -35,6 +35,53 @@ def literal(text: str) -> str:
     """
     text = " ".join(str(text).split("\n")).replace("\r", " ").replace("\t", " ")
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def step_slider(
+    container,
+    key: str,
+    page: params.Page,
+    n_steps: int,
+    *,
+    what: str,
+    widths: Sequence[float],
+    keys: tuple[str, str],
+    wanted: int | None = None,
+    single: str = "",
+) -> int:
+    """Draw Previous, the step slider of ``key`` (from the parameter table) and Next.
+
+    Returns the 1-based step. A walk that got shorter shows its last step (``wanted``: the
+    page knows better, e.g. the same stage after a tie step appeared). A link's step beyond
+    the walk is reported as "this ``what`` has n steps". ``keys`` are the buttons' widget keys;
+    ← and → press them. A walk of one step shows the caption ``single`` instead of a slider.
+    """
+    if wanted is None:
+        params.last_step(key, n_steps)
+    else:
+        st.session_state[key] = wanted
+    left, middle, right = container.columns(widths, vertical_alignment="bottom")
+    if n_steps > 1:
+        reason = f"this {what} has {n_steps} steps"
+        step = params.draw(key, middle, page, high=n_steps, reason=reason)
+    else:
+        step = 1
+        middle.caption(single)
+    buttons = (("Previous", -1, step <= 1, "secondary"), ("Next", 1, step >= n_steps, "primary"))
+    for column, button_key, (label, by, disabled, kind) in zip(
+        (left, right), keys, buttons, strict=True
+    ):
+        column.button(
+            label,
+            key=button_key,
+            on_click=params.bump,
+            args=(key, by),
+            disabled=disabled,
+            width="stretch",
+            type=kind,
+            shortcut="ArrowLeft" if by < 0 else "ArrowRight",
+        )
+    return int(step)
 
 
 def prediction_data(trace, names: Sequence[str], *, weighted: bool) -> dict:

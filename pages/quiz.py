@@ -120,7 +120,8 @@ with side_col:
     next_col.button(
         "Next question",
         icon=":material/arrow_forward:",
-        on_click=qz.next_question,
+        on_click=params.bump,
+        args=(qz.QUESTION,),
         width="stretch",
     )
     if done:

@@ -16,11 +16,11 @@ st.markdown(
     "measuring every distance, while measuring only a few of them."
 )
 
-# 1. Widgets -> parameters (bound to the URL). Containers fix the display order.
-dataset, n_samples, noise, n_classes, seed = state.data_controls(state.PLAYGROUND)
-k, metric, p, _ = state.model_controls(n_samples, state.PLAYGROUND)
+# 1. Widgets -> parameters (drawn from the table, kept in the URL). Containers fix the order.
+dataset, n_samples, noise, n_classes, seed = state.data_controls(sf.PAGE)
+k, metric, p, _ = state.model_controls(n_samples, sf.PAGE)
 st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
-presenter = state.presenter_control()
+presenter = state.presenter_control(sf.PAGE)
 nav_slot = st.container()
 plot_col, side_col = st.columns([3, 2], gap="medium")
 text_slot = side_col.container()  # the step, beside the picture
@@ -31,7 +31,7 @@ data_key = (dataset, n_samples, noise, seed, n_classes)
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, "uniform")
 names = style.display_names(model.classes_)
-query = state.query_controls(controls_slot, bounds, state.PLAYGROUND)
+query = state.query_controls(controls_slot, bounds, sf.PAGE)
 search = sf.search(data_key, tuple(query), k, metric, p)
 engine = model.kneighbors([query], return_distance=False)[0]
 index = sf.step_navigation(nav_slot, len(search.steps))

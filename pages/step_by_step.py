@@ -11,8 +11,8 @@ from knn_ui.vote_chart import vote_chart
 
 router.ensure_routed()  # see knn_ui.router
 
-# 1. Widgets -> one state (bound to the URL). Containers fix the display order; they are
-#    filled in the order the values are needed.
+# 1. Widgets -> one state (drawn from the table, kept in the URL). Containers fix the order;
+#    they are filled in the order the values are needed.
 dataset, n_samples, noise, n_classes, seed = state.data_controls(step_by_step.PAGE)
 k = step_by_step.k_control(n_samples)
 presenter = state.presenter_control(step_by_step.PAGE)

@@ -240,6 +240,12 @@ OTHER_PAGES = [
     ("pages/step_by_step.py", {"k": "abc"}, [IGNORED.format("k=abc")]),
     ("pages/step_by_step.py", {"step": "-3"}, [IGNORED.format("step=-3")]),
     ("pages/step_by_step.py", {"zz": "<b>x</b>"}, [UNKNOWN.format("zz=<b>x</b>")]),
+    ("pages/step_by_step.py", {"tutorial": "class"}, [IGNORED.format("tutorial=class")]),
+    (
+        "pages/step_by_step.py",
+        {"tp": "500"},
+        ["Ignored tp=500 in the link: 10 points are held out; the default is used."],
+    ),
     ("pages/choosing_k.py", {"k": "0"}, [IGNORED.format("k=0")]),
     ("pages/choosing_k.py", {"test_ratio": "5"}, [IGNORED.format("test_ratio=5")]),
     ("pages/choosing_k.py", {"data": "nope", "qx": "1"}, None),  # qx is not a setting here

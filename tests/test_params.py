@@ -72,6 +72,25 @@ def test_every_default_is_allowed_and_reads_back_from_its_own_link_text(key):
         ("regions", ["maybe"], (None, "invalid")),
         ("p", ["0.5"], (None, "invalid")),
         ("classes", ["6"], (None, "invalid")),
+        # Step by step and Searching fast's own controls
+        ("tutorial", ["KNN class"], ("class", "")),  # links hold the label
+        ("tutorial", ["class"], (None, "invalid")),
+        ("tutorial", ["knn() function", "KNN class"], (None, "invalid")),
+        ("tp", ["7"], (7, "")),
+        ("tp", ["0"], (None, "invalid")),
+        ("tp", ["1001"], (None, "invalid")),  # more than any page holds out
+        ("tp", ["2.5"], (None, "invalid")),
+        ("sstep", ["40"], (40, "")),  # how many steps a search has, the page says
+        ("sstep", ["0"], (None, "invalid")),
+        ("sstep", ["abc"], (None, "invalid")),
+        ("zoom", ["false"], (False, "")),
+        ("zoom", ["maybe"], (None, "invalid")),
+        ("depth", ["0"], (0, "")),
+        ("depth", ["-4"], (None, "invalid")),
+        ("depth", ["65"], (None, "invalid")),
+        ("budget", ["3"], (3, "")),
+        ("budget", ["x"], (None, "invalid")),
+        ("budget", ["0"], (None, "invalid")),
     ],
 )
 def test_link_values_are_read_by_the_table(key, raw, want):
@@ -80,7 +99,15 @@ def test_link_values_are_read_by_the_table(key, raw, want):
 
 @pytest.mark.parametrize(
     ("key", "value", "text"),
-    [("k", 5, "5"), ("qx", 2.0, "2.0"), ("regions", False, "false"), ("data", "xor", "XOR")],
+    [
+        ("k", 5, "5"),
+        ("qx", 2.0, "2.0"),
+        ("regions", False, "false"),
+        ("data", "xor", "XOR"),
+        ("tutorial", "class", "KNN class"),
+        ("zoom", False, "false"),
+        ("sstep", 12, "12"),
+    ],
 )
 def test_canonical_link_text(key, value, text):
     assert TABLE[key].text(value) == text

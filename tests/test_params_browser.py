@@ -6,6 +6,7 @@ back. On each page the address bar (written from the parameter table) and the wi
 same shared values.
 """
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -158,3 +159,36 @@ def test_a_thousand_unknown_keys_get_one_short_notice(page, streamlit_url):
     assert_no_exception(page)
     page.get_by_text("and 997 more keys this page does not use", exact=False).wait_for()
     page.wait_for_function("() => location.search === ''", timeout=20_000)
+
+
+def _held_out_heading(page) -> str:
+    return page.get_by_role("heading", name=re.compile(r"^Held-out point \d+")).inner_text()
+
+
+def test_the_address_bar_follows_the_held_out_point_inside_its_fragment(page, streamlit_url):
+    # "Next point" reruns only the held-out section (an st.fragment): the URL must still follow,
+    # without a history entry, and a link with the point opens on it.
+    url = streamlit_url(APP) + "/step_by_step"
+    page.goto(url + "?tp=3&tutorial=KNN+class")
+    _ready(page)
+    assert _held_out_heading(page) == "Held-out point 3 of 10"
+    assert _query(page) == {"tp": "3", "tutorial": "KNN class"}
+    length = page.evaluate("() => history.length")
+    next_point = page.get_by_role("button", name="Next point")
+    for want in (4, 5):
+        next_point.click()
+        page.wait_for_function(
+            "(want) => new URLSearchParams(location.search).get('tp') === want",
+            arg=str(want),
+            timeout=30_000,
+        )
+        page.get_by_role("heading", name=f"Held-out point {want} of 10").wait_for()
+    assert _query(page) == {"tp": "5", "tutorial": "KNN class"}
+    assert page.evaluate("() => history.length") == length  # replaceState: no new entry
+    page.get_by_role("button", name="Restart").click()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('tp')")
+    page.get_by_role("heading", name="Held-out point 1 of 10").wait_for()
+    page.goto(url + "?tp=5")  # the address bar's link opens on that point
+    _ready(page)
+    assert _held_out_heading(page) == "Held-out point 5 of 10"
+    assert_no_exception(page)

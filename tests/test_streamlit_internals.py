@@ -107,39 +107,6 @@ st.text(f"{held} {recorded} {'_send_query_param_msg' in params.__dict__}")
     assert at.text[0].value.split() == ["True", "k=5", "False"]
 
 
-def test_forget_link_param_drops_a_bound_key_for_good():
-    script = """
-import streamlit as st
-from knn_ui import streamlit_internals as internals
-if st.session_state.get("forget"):
-    internals.forget_link_param("kk")
-    st.session_state.pop("kk", None)
-st.slider("kk", 1, 10, 3, key="kk", bind="query-params")
-"""
-    at = _run(script, {"kk": "5"})
-    assert at.slider(key="kk").value == 5
-    at.session_state["forget"] = True
-    at.run()
-    at.session_state["forget"] = False
-    at.run()
-    assert at.slider(key="kk").value == 3
-    assert "kk" not in at.query_params
-
-
-def test_widget_link_value_reads_a_bound_widget():
-    script = """
-import streamlit as st
-from knn_ui import streamlit_internals as internals
-st.slider("kk", 1, 10, 3, key="kk", bind="query-params")
-ctx, state = internals.script_context()
-st.write(repr(internals.widget_link_value(state, state.query_params, "kk", ["5"])))
-st.write(repr(internals.widget_link_value(state, state.query_params, "zz", ["1"])))
-"""
-    at = _run(script, {"kk": "5"})
-    assert at.markdown[0].value == "([5.0], [5.0], ['5'], True)"
-    assert at.markdown[1].value == "None"
-
-
 def test_leave_folder_mode_switches_the_pages_manager_flag():
     from streamlit.runtime.pages_manager import PagesManager
 
