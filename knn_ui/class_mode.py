@@ -49,6 +49,7 @@ from knn_ui.class_store import (
     ClassError,
     ClassStore,
     Question,
+    Student,
     csv_text,
     normalise_code,
 )
@@ -387,7 +388,10 @@ def answers_figure(
         winner = int(_trace(spec).winner_code) if revealed else -1
         fig = go.Figure(
             go.Bar(
-                x=[f"{name} ✓" if code == winner else name for code, name in enumerate(names)],
+                x=[
+                    figures.plain(f"{name} ✓" if code == winner else name)
+                    for code, name in enumerate(names)
+                ],
                 y=counts,
                 marker=dict(
                     color=[style.class_color(c) for c in range(len(names))],
@@ -651,7 +655,7 @@ def _student_question(store: ClassStore, code: str, token: str) -> None:
         st.plotly_chart(fig, key="class_plot", theme=None, config={"staticPlot": True})
         for choice, name in enumerate(spec["names"]):
             st.button(
-                quiz.class_choice_label(choice, name),
+                quiz.class_choice_label(choice, views.literal(name)),
                 key=f"class_choice_{question.id}_{choice}",
                 on_click=_answer,
                 args=(store, code, token, question.id),
@@ -700,13 +704,13 @@ def _student_status(question: Question, mine: Answer | None) -> None:
             st.info("Tap your answer.", icon=":material/touch_app:")
         else:
             st.success(
-                f"Saved: {answer_text(question, mine)}. You can change it until the teacher "
-                "closes answers.",
+                f"Saved: {views.literal(answer_text(question, mine))}. You can change it until "
+                "the teacher closes answers.",
                 icon=":material/check:",
             )
         return
     if question.state == "closed":
-        given = "no answer" if mine is None else answer_text(question, mine)
+        given = "no answer" if mine is None else views.literal(answer_text(question, mine))
         st.info(
             f"Answers are closed (yours: {given}). Waiting for the reveal…",
             icon=":material/hourglass_top:",
@@ -716,14 +720,15 @@ def _student_status(question: Question, mine: Answer | None) -> None:
         st.info("You did not answer this one.", icon=":material/info:")
     elif is_right(question, mine):
         st.success(
-            f"Right! Your answer: {answer_text(question, mine)}.", icon=":material/check_circle:"
+            f"Right! Your answer: {views.literal(answer_text(question, mine))}.",
+            icon=":material/check_circle:",
         )
     else:
         st.error(
-            f"Not this time. Your answer: {answer_text(question, mine)}.",
+            f"Not this time. Your answer: {views.literal(answer_text(question, mine))}.",
             icon=":material/cancel:",
         )
-    st.markdown(views.literal(reveal_text(question, mine)))
+    st.text(reveal_text(question, mine))  # class names: plain text
     if question.kind == "class":
         spec = question.spec
         views.vote_panel(_trace(spec), spec["names"], weighted=spec["weights"] == "distance")
@@ -757,14 +762,22 @@ TEACHER_CSS = """
 """
 
 
-def _teacher_do(store: ClassStore, code: str, key: str, action: str, kind: str = "") -> None:
-    """Button callback of every teacher action; the store checks the key each time."""
+def _teacher_do(
+    store: ClassStore, code: str, key: str, action: str, kind: str = "", seen: int | None = None
+) -> None:
+    """Button callback of every teacher action; the store checks the key each time.
+
+    ``seen`` is the id of the question on the screen when the button was drawn: a new
+    question replaces that one only, so a click handled twice (Streamlit can start a second
+    run of the script while the first still runs its callbacks) asks one question, not two.
+    """
     try:
         if action == "ask":
-            store.ask(code, key, kind, st.session_state["class_view_spec"][kind])
+            store.ask(code, key, kind, st.session_state["class_view_spec"][kind], replacing=seen)
         elif action == "next":
             _, question = store.current(code)
-            store.ask(code, key, "class", next_spec(question))
+            if question is not None and question.id == seen:
+                store.ask(code, key, "class", next_spec(question), replacing=seen)
         elif action == "end":
             store.end_room(code, key)
         else:
@@ -773,10 +786,18 @@ def _teacher_do(store: ClassStore, code: str, key: str, action: str, kind: str =
         st.session_state[_TEACHER_MESSAGE] = str(error)
 
 
+def _utc(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).isoformat(timespec="seconds")
+
+
 def export_csv(store: ClassStore, code: str, key: str) -> str:
-    """All responses of the room as CSV text (one row per student and question)."""
+    """All responses of the room as CSV text (one row per student and question).
+
+    A nickname the teacher hid is "Student" and a number here too, as on every screen.
+    """
     rows = []
     for row in store.export_rows(code, key):
+        shown = Student(0, row["student"], row["nickname"], row["hidden"]).shown_name
         question = Question(0, row["question"], row["kind"], row["spec"], "revealed")
         given = Answer(0, row["choice"], row["x"], row["y"], row["answered_at"])
         spec = row["spec"]
@@ -790,20 +811,19 @@ def export_csv(store: ClassStore, code: str, key: str) -> str:
                 spec["weights"],
                 *spec["query"],
                 row["student"],
-                row["nickname"],
+                shown,
                 "yes" if row["hidden"] else "no",
                 answer_text(question, given),
                 "yes" if is_right(question, given) else "no",
-                datetime.datetime.fromtimestamp(row["answered_at"], datetime.UTC).isoformat(
-                    timespec="seconds"
-                ),
+                _utc(row["first_answered_at"]),
+                _utc(row["answered_at"]),
                 row["changes"],
             ]
         )
     header = [
         "question", "kind", "data set", "k", "metric", "weights", "query x1", "query x2",
-        "student", "nickname", "nickname hidden", "answer", "right", "answered at (UTC)",
-        "changes",
+        "student", "nickname", "nickname hidden", "answer", "right",
+        "first answered at (UTC)", "answered at (UTC)", "changes",
     ]  # fmt: skip
     return csv_text(header, rows)
 
@@ -811,7 +831,7 @@ def export_csv(store: ClassStore, code: str, key: str) -> str:
 def teacher_page(store: ClassStore, code: str, key: str) -> None:
     """Draw the teacher's dashboard: join code, QR code, the question, the class's answers."""
     try:
-        store.check_teacher(code, key)
+        room = store.check_teacher(code, key)
     except ClassError as error:
         st.title("Class mode")
         st.warning(str(error), icon=":material/lock:")
@@ -824,7 +844,7 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
         )
         return
     st.html(TEACHER_CSS)  # a fixed style sheet, never user text
-    _teacher_sidebar(store, code, key)
+    _teacher_sidebar(store, code, key, room.current_question)
     join_url = f"{page_url()}?room={code}"
     text_col, qr_col = st.columns([6, 1], vertical_alignment="center")
     where, code_html = html.escape(page_url()), html.escape(code)
@@ -841,7 +861,7 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
     _students_panel(store, code, key)
 
 
-def _teacher_sidebar(store: ClassStore, code: str, key: str) -> None:
+def _teacher_sidebar(store: ClassStore, code: str, key: str, seen: int | None) -> None:
     dataset, n_samples, noise, n_classes, seed = state.data_controls()
     k, metric, p, weights = state.model_controls(n_samples)
     data_key = (dataset, n_samples, noise, seed, n_classes)
@@ -857,7 +877,7 @@ def _teacher_sidebar(store: ClassStore, code: str, key: str) -> None:
             label,
             key=f"class_ask_{kind}",
             on_click=_teacher_do,
-            args=(store, code, key, "ask", kind),
+            args=(store, code, key, "ask", kind, seen),
             width="stretch",
         )
     st.sidebar.download_button(
@@ -972,7 +992,7 @@ def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
             "Next question",
             icon=":material/arrow_forward:",
             on_click=_teacher_do,
-            args=(store, code, key, "next"),
+            args=(store, code, key, "next", "", question.id),
             help="A new 'predict the class' question at another spot on the same data.",
         )
         if question.kind == "class":
@@ -984,7 +1004,7 @@ def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
             )
         if revealed:
             right = sum(is_right(question, a) for a in given)
-            st.markdown(views.literal(reveal_text(question, None)))
+            st.text(reveal_text(question, None))  # class names: plain text
             st.markdown(f"**{right} of {len(given)}** answers right.")
     _joined_names(store, code, key)
 

@@ -3,7 +3,8 @@
 One code path (SQLAlchemy Core 2) serves both databases: SQLite (a file, zero set-up) for one
 app server, PostgreSQL (through psycopg 3) for several servers behind a load balancer. Nothing
 is kept in a process's memory, so every app server sees the same classes and a restart loses
-nothing. The schema is created, or completed, when a :class:`ClassStore` is opened.
+nothing. The schema is created, or upgraded step by step (:data:`UPGRADES`), when a
+:class:`ClassStore` is opened.
 
 Safety lives here, not in the page, so no page can forget it:
 
@@ -36,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 
 #: Join-code letters: no 0/O or 1/I, so a code read aloud or from a projector is not misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -45,7 +46,11 @@ CODE_LENGTH = 6
 ROOM_HOURS = 12.0
 NICKNAME_CHARS = 24
 #: Version of the tables below; a database written by a newer version is refused, not damaged.
-SCHEMA_VERSION = 1
+#: Raising it means adding the step from the previous version to :data:`UPGRADES`.
+SCHEMA_VERSION = 2
+#: PostgreSQL advisory lock held while the schema is created or upgraded (any fixed number:
+#: servers starting together take turns, the later ones find the work done).
+_SCHEMA_LOCK = 0x4B4E4E_C1A55
 
 #: Question kinds and the states a question goes through, in order.
 KINDS = ("class", "k", "click")
@@ -101,8 +106,21 @@ answers = sa.Table(
     sa.Column("y", sa.Float, nullable=True),
     sa.Column("answered_at", sa.Float, nullable=False),
     sa.Column("changes", sa.Integer, nullable=False, default=0),
+    # Version 2: when the first answer came (``answered_at`` is the last change).
+    sa.Column("first_answered_at", sa.Float, nullable=True),
     sa.UniqueConstraint("question_id", "student_id"),
 )
+
+
+def _v2_first_answered_at(conn) -> None:
+    """Version 2: answers keep the time of the first answer; old answers take their last."""
+    conn.execute(sa.text("ALTER TABLE class_answers ADD COLUMN first_answered_at FLOAT"))
+    conn.execute(answers.update().values(first_answered_at=answers.c.answered_at))
+
+
+#: The steps from each schema version to the next, in order: ``{version: step(connection)}``.
+#: Each runs once, in the transaction that records its version.
+UPGRADES: dict[int, Callable] = {2: _v2_first_answered_at}
 
 
 class ClassError(ValueError):
@@ -284,25 +302,34 @@ class ClassStore:
 
     # --- schema -------------------------------------------------------------------------------
     def _create_schema(self) -> None:
-        """Create missing tables and record the schema version (several servers may race)."""
-        for attempt in range(5):
-            try:
-                with self.engine.begin() as conn:
-                    metadata.create_all(conn)
-                    versions = conn.execute(sa.select(schema_table.c.version)).scalars().all()
-                    if not versions:
-                        conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
-                    elif max(versions) > SCHEMA_VERSION:
-                        raise RuntimeError(
-                            f"The class database has schema version {max(versions)}, newer than "
-                            f"this app's {SCHEMA_VERSION}: update the app."
-                        )
+        """Create the tables, or upgrade them to :data:`SCHEMA_VERSION`, in one transaction.
+
+        Several servers may start at once: on PostgreSQL each takes an advisory lock first, on
+        SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so
+        they take turns and the later ones find the schema up to date. A failed step leaves
+        the database as it was.
+        """
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            if not sa.inspect(conn).has_table(schema_table.name):
+                metadata.create_all(conn)
+                conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
                 return
-            except (IntegrityError, ProgrammingError, OperationalError):
-                # Another server created the same tables at the same moment: look again.
-                if attempt == 4:
-                    raise
-                time.sleep(0.2 * (attempt + 1))
+            version = conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar() or 0
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"The class database has schema version {version}, newer than this app's "
+                    f"{SCHEMA_VERSION}: update the app."
+                )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                UPGRADES[step](conn)
+                conn.execute(schema_table.insert().values(version=step))
+
+    def schema_version(self) -> int:
+        """Return the schema version recorded in the database."""
+        with self._reading() as conn:
+            return int(conn.execute(sa.select(sa.func.max(schema_table.c.version))).scalar())
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -339,8 +366,13 @@ class ClassStore:
                 continue
         raise ClassError("Could not find a free join code; please try again.")
 
-    def _live_room(self, conn, code: str):
-        row = conn.execute(sa.select(rooms).where(rooms.c.code == normalise_code(code))).first()
+    @staticmethod
+    def _room_row(conn, code: str, *, lock: bool = False):
+        query = sa.select(rooms).where(rooms.c.code == normalise_code(code))
+        return conn.execute(query.with_for_update() if lock else query).first()
+
+    def _live_room(self, conn, code: str, *, lock: bool = False):
+        row = self._room_row(conn, code, lock=lock)
         if row is None or row.ended or row.expires_at <= self._clock():
             return None
         return row
@@ -355,11 +387,17 @@ class ClassStore:
             row = self._live_room(conn, code)
         return None if row is None else self._room(row)
 
-    def _teacher_room(self, conn, code: str, key: str, *, live: bool = True):
+    def _teacher_room(self, conn, code: str, key: str, *, live: bool = True, lock: bool = False):
+        """Return the room's row if ``key`` is its key; ``lock`` it for this transaction.
+
+        Teacher writes lock the room's row (PostgreSQL; SQLite's write transactions hold the
+        whole database), so two of them at once, from two sessions or from two runs of one
+        session's script, take turns instead of both reading the room before either writes.
+        """
         if live:
-            row = self._live_room(conn, code)
+            row = self._live_room(conn, code, lock=lock)
         else:  # reading what an ended or expired room holds
-            row = conn.execute(sa.select(rooms).where(rooms.c.code == normalise_code(code))).first()
+            row = self._room_row(conn, code, lock=lock)
         if row is None:
             raise ClassError("This class has ended or does not exist.")
         if not hmac.compare_digest(row.key_hash, _hash(str(key))):
@@ -374,7 +412,7 @@ class ClassStore:
     def end_room(self, code: str, key: str) -> None:
         """End the room now (teacher): its links stop working; answers stay for the export."""
         with self.engine.begin() as conn:
-            row = self._teacher_room(conn, code, key)
+            row = self._teacher_room(conn, code, key, lock=True)
             conn.execute(rooms.update().where(rooms.c.id == row.id).values(ended=True))
 
     # --- questions ----------------------------------------------------------------------------
@@ -382,13 +420,24 @@ class ClassStore:
     def _question(row) -> Question:
         return Question(row.id, row.number, row.kind, json.loads(row.spec), row.state)
 
-    def ask(self, code: str, key: str, kind: str, spec: dict) -> Question:
-        """Open a new question (teacher); it becomes the room's current question."""
+    def ask(self, code: str, key: str, kind: str, spec: dict, *, replacing=...) -> Question:
+        """Open a new question (teacher); it becomes the room's current question.
+
+        ``replacing`` is the id of the question the teacher saw when asking (None: no question
+        yet). When the room has moved on since, the request is a repeat of one already done,
+        for example one click handled twice, and the current question is returned unchanged.
+        Leave it out to ask in any case.
+        """
         if kind not in KINDS:
             raise ClassError(f"Expected a question kind in {KINDS}, but got {kind!r}.")
         _check_spec(kind, spec)
         with self.engine.begin() as conn:
-            room = self._teacher_room(conn, code, key)
+            room = self._teacher_room(conn, code, key, lock=True)
+            if replacing is not ... and room.current_question != replacing:
+                row = conn.execute(
+                    sa.select(questions).where(questions.c.id == room.current_question)
+                ).one()
+                return self._question(row)
             last = conn.execute(
                 sa.select(sa.func.max(questions.c.number)).where(questions.c.room_id == room.id)
             ).scalar()
@@ -411,7 +460,7 @@ class ClassStore:
         if state not in STATES:
             raise ClassError(f"Expected a state in {STATES}, but got {state!r}.")
         with self.engine.begin() as conn:
-            room = self._teacher_room(conn, code, key)
+            room = self._teacher_room(conn, code, key, lock=True)
             if room.current_question is None:
                 raise ClassError("There is no question yet.")
             conn.execute(
@@ -497,7 +546,7 @@ class ClassStore:
     def hide_names(self, code: str, key: str, hidden: dict[int, bool]) -> None:
         """Hide or show nicknames (teacher): ``{student number: hidden}``."""
         with self.engine.begin() as conn:
-            room = self._teacher_room(conn, code, key)
+            room = self._teacher_room(conn, code, key, lock=True)
             for number, flag in hidden.items():
                 conn.execute(
                     students.update()
@@ -546,6 +595,7 @@ class ClassStore:
                         question_id=question.id,
                         student_id=student.id,
                         answered_at=now,
+                        first_answered_at=now,
                         changes=0,
                         **values,
                     )
@@ -601,6 +651,7 @@ class ClassStore:
                     answers.c.x,
                     answers.c.y,
                     answers.c.answered_at,
+                    answers.c.first_answered_at,
                     answers.c.changes,
                 )
                 .select_from(

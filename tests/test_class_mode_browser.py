@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 
 from knn_core.datasets import make_dataset
 from knn_core.models import KNNClassifier
+from knn_ui import class_mode
+from knn_ui.class_store import ClassStore
 from tests.browser_support import (
     assert_no_exception,
     screenshot,
@@ -226,3 +228,85 @@ def test_a_student_link_cannot_teach(browser, tmp_path):
             for name in ("Reveal", "Close answers", "Download all responses (CSV)"):
                 assert page.get_by_role("button", name=name).count() == 0
             assert_no_exception(page)
+
+
+#: Nicknames and class names that would format, link, run or typeset if read as markup.
+NICKNAMES = ("**bold** $x$", "<img src=x onerror=a()>", "[link](http://x)")
+CLASS_NAMES = ("**bold** $x$ [link](http://x)", "<img src=x onerror=a()>")
+#: What any of them would have become on the page, had it been read as Markdown or HTML.
+MARKUP_FROM_NAMES = """() => [
+    ...document.querySelectorAll('img[src="x"], a[href="http://x"], .katex'),
+    ...[...document.querySelectorAll('strong, b, em')].filter(e => e.innerText === 'bold'),
+].map(e => e.outerHTML)"""
+
+
+def hide_nickname(teacher, row: int) -> None:
+    """Tick "Hide" in row ``row`` of the teacher's students table, with the keyboard."""
+    expander = teacher.get_by_text("Students and nicknames")
+    expander.click()
+    grid = teacher.locator('[data-testid="stDataFrame"]')
+    grid.wait_for(timeout=WAIT)
+    box = grid.bounding_box()
+    teacher.mouse.click(box["x"] + 20, box["y"] + 35 * (row + 1) + 17)  # the row's first cell
+    teacher.keyboard.press("ArrowRight")
+    teacher.keyboard.press("ArrowRight")  # the "Hide" cell
+    teacher.keyboard.press(" ")
+
+
+def test_names_stay_plain_text_and_a_nickname_can_be_hidden(browser, tmp_path):
+    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    with servers(database, 1) as (url,):
+        teacher, code = start_class(browser, url)
+        students = [join(browser, url, code, name, by_link=True) for name in NICKNAMES]
+        for page, name in zip(students, NICKNAMES, strict=True):
+            assert page.get_by_text(f"Class {code} · you are {name}", exact=True).count() == 1
+        teacher.wait_for_selector(f'text="Joined: {", ".join(NICKNAMES)}"', timeout=WAIT)
+        # The Class mode page asks about built-in data only, whose classes have colour names;
+        # a question on a user's data would carry that file's class names, as this one does.
+        key = re.search(r"teacher=([\w-]+)", teacher.url).group(1)
+        spec = class_mode.view_spec(
+            "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
+        )
+        spec["names"] = list(CLASS_NAMES)
+        store = ClassStore(database)
+        store.ask(code, key, "class", spec)
+        picks = (1, 1, 0)
+        for page, pick in zip(students, picks, strict=True):
+            page.wait_for_selector("text=Question 1.", timeout=WAIT)
+            page.get_by_role("button", name=CLASS_NAMES[pick]).tap()
+            page.get_by_text(f"Saved: {CLASS_NAMES[pick]}. You can change it").wait_for(
+                timeout=WAIT
+            )
+        teacher.wait_for_selector("text=3 of 3", timeout=WAIT)
+        # The teacher hides the first nickname: "Student 1" on the dashboard from now on.
+        hide_nickname(teacher, 0)
+        teacher.wait_for_selector(
+            f'text="Joined: Student 1, {NICKNAMES[1]}, {NICKNAMES[2]}"', timeout=WAIT
+        )
+        assert store.students(code, key)[0].hidden
+        teacher.get_by_role("button", name="Close answers").click()
+        teacher.get_by_role("button", name="Reopen").wait_for(timeout=WAIT)
+        teacher.get_by_role("button", name="Reveal").click()
+        winner = store.current(code)[1].spec["names"][int(class_mode._trace(spec).winner_code)]
+        for page, pick in zip(students, picks, strict=True):
+            page.get_by_text(f"KNN predicts {winner}:").wait_for(timeout=WAIT)
+            verdict = "Right!" if CLASS_NAMES[pick] == winner else "Not this time."
+            page.get_by_text(f"{verdict} Your answer: {CLASS_NAMES[pick]}.").wait_for()
+        teacher.get_by_text(f"KNN predicts {winner}:").wait_for(timeout=WAIT)
+        # The class's answers, as the bars' labels: the names as typed.
+        ticks = teacher.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
+        assert set(CLASS_NAMES) <= {t.removesuffix(" ✓") for t in ticks}, ticks
+        for page in (teacher, *students):
+            assert page.evaluate(MARKUP_FROM_NAMES) == []
+            assert_no_exception(page)
+        screenshot(teacher, "class_plain_names_teacher", full_page=False)
+        screenshot(students[1], "class_plain_names_student", full_page=True)
+        with teacher.expect_download() as download:
+            teacher.get_by_role("button", name="Download all responses (CSV)").click()
+        rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+        assert [(r["nickname"], r["nickname hidden"], r["answer"]) for r in rows] == [
+            ("Student 1", "yes", CLASS_NAMES[1]),
+            (NICKNAMES[1], "no", CLASS_NAMES[1]),
+            (NICKNAMES[2], "no", CLASS_NAMES[0]),
+        ]
+        store.dispose()

@@ -255,3 +255,218 @@ def test_many_students_answer_at_once(store):
     joined_count, given = store.answers(code, key, question.id)
     assert joined_count == 12
     assert sorted(a.choice for a in given) == sorted(i % 3 for i in range(12))
+
+
+def test_a_question_is_asked_once_per_click(store):
+    """An ask names the question it replaces: the same click handled twice asks once."""
+    code, key = store.create_room()
+    first = store.ask(code, key, "class", CLASS_SPEC, replacing=None)
+    assert store.ask(code, key, "k", {"k_max": 5}, replacing=None) == first
+    second = store.ask(code, key, "class", CLASS_SPEC, replacing=first.id)
+    assert second.number == 2
+    assert store.ask(code, key, "class", CLASS_SPEC, replacing=first.id) == second
+    assert store.current(code)[1] == second
+
+
+def test_teachers_asking_at_once_take_turns(store):
+    """Asks at the same moment (one session's two script runs, or two tabs) never collide.
+
+    Each ask numbers its question from the room's last one; without the room's row locked,
+    PostgreSQL let two asks read the same last number and one failed on the unique number.
+    """
+    code, key = store.create_room()
+    start = threading.Barrier(8)
+    results, errors = [], []
+
+    def ask(replacing):
+        start.wait()
+        try:
+            if replacing == "any":
+                results.append(store.ask(code, key, "class", CLASS_SPEC))
+            else:
+                results.append(store.ask(code, key, "class", CLASS_SPEC, replacing=replacing))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def run(replacing):
+        threads = [threading.Thread(target=ask, args=(replacing,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    run(None)  # one click handled eight times: one question
+    assert errors == [] and {q.number for q in results} == {1}
+    results.clear()
+    run("any")  # eight different asks: eight questions, numbered in turn
+    assert errors == [] and sorted(q.number for q in results) == list(range(2, 10))
+    assert store.current(code)[1].number == 9
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema versions: a database of an older version is upgraded on start, keeping its rows
+# ---------------------------------------------------------------------------------------------
+def version_1_tables() -> sa.MetaData:
+    """The tables as schema version 1 wrote them: class_answers had no first_answered_at."""
+    old = sa.MetaData()
+    for name in ("class_schema", "class_rooms", "class_questions", "class_students"):
+        class_store.metadata.tables[name].to_metadata(old)
+    sa.Table(
+        "class_answers",
+        old,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("question_id", sa.Integer, sa.ForeignKey("class_questions.id"), nullable=False),
+        sa.Column("student_id", sa.Integer, sa.ForeignKey("class_students.id"), nullable=False),
+        sa.Column("choice", sa.Integer, nullable=True),
+        sa.Column("x", sa.Float, nullable=True),
+        sa.Column("y", sa.Float, nullable=True),
+        sa.Column("answered_at", sa.Float, nullable=False),
+        sa.Column("changes", sa.Integer, nullable=False, default=0),
+        sa.UniqueConstraint("question_id", "student_id"),
+    )
+    return old
+
+
+def make_version_1(url: str, clock) -> tuple[str, str, str]:
+    """Write a version-1 database with a room, a student and an answer; return code, key, token."""
+    old = version_1_tables()
+    engine = sa.create_engine(class_store.engine_url(url))
+    key, token = "teacher-key", "student-token"
+    with engine.begin() as conn:
+        old.create_all(conn)
+        conn.execute(old.tables["class_schema"].insert().values(version=1))
+        room = conn.execute(
+            old.tables["class_rooms"]
+            .insert()
+            .values(
+                code="K7QM3X",
+                key_hash=class_store._hash(key),
+                created_at=clock.now,
+                expires_at=clock.now + 3600,
+                ended=False,
+            )
+        ).inserted_primary_key[0]
+        question = conn.execute(
+            old.tables["class_questions"]
+            .insert()
+            .values(
+                room_id=room,
+                number=1,
+                kind="class",
+                spec='{"n_classes": 3}',
+                state="open",
+                created_at=clock.now,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(old.tables["class_rooms"].update().values(current_question=question))
+        student = conn.execute(
+            old.tables["class_students"]
+            .insert()
+            .values(
+                room_id=room,
+                number=1,
+                token_hash=class_store._hash(token),
+                nickname="Ada",
+                hidden=False,
+                joined_at=clock.now,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            old.tables["class_answers"]
+            .insert()
+            .values(
+                question_id=question,
+                student_id=student,
+                choice=2,
+                answered_at=clock.now + 5,
+                changes=1,
+            )
+        )
+    engine.dispose()
+    return "K7QM3X", key, token
+
+
+def columns(url: str) -> dict[str, list[str]]:
+    engine = sa.create_engine(class_store.engine_url(url))
+    inspector = sa.inspect(engine)
+    found = {
+        name: sorted(c["name"] for c in inspector.get_columns(name))
+        for name in sorted(class_store.metadata.tables)
+    }
+    engine.dispose()
+    return found
+
+
+def test_a_version_1_database_is_upgraded_and_keeps_its_rows(url, clock, tmp_path):
+    code, key, token = make_version_1(url, clock)
+    store = ClassStore(url, clock=clock)
+    assert store.schema_version() == class_store.SCHEMA_VERSION == 2
+    (row,) = store.export_rows(code, key)
+    assert (row["nickname"], row["choice"], row["changes"]) == ("Ada", 2, 1)
+    # The new column is filled in for old answers: the last answer is the only time known.
+    assert row["first_answered_at"] == row["answered_at"] == clock.now + 5
+    # The room goes on: the same student answers again, a new student answers for the first time.
+    question = store.current(code)[1]
+    clock.now += 10
+    store.answer(code, token, question.id, choice=0)
+    _, token2 = store.join(code, "Bob")
+    store.answer(code, token2, question.id, choice=1)
+    rows = store.export_rows(code, key)
+    assert [(r["choice"], r["first_answered_at"], r["answered_at"]) for r in rows] == [
+        (0, clock.now - 5, clock.now),
+        (1, clock.now, clock.now),
+    ]
+    store.dispose()
+    # The upgraded tables are those a new database gets; opening again changes nothing.
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    ClassStore(fresh).dispose()
+    assert columns(url) == columns(fresh)
+    again = ClassStore(url, clock=clock)
+    assert again.schema_version() == 2 and len(again.export_rows(code, key)) == 2
+    again.dispose()
+
+
+def test_a_failed_upgrade_changes_nothing(url, clock, monkeypatch):
+    code, key, _ = make_version_1(url, clock)
+
+    def broken(conn):
+        class_store._v2_first_answered_at(conn)
+        raise RuntimeError("step failed")
+
+    monkeypatch.setitem(class_store.UPGRADES, 2, broken)
+    with pytest.raises(RuntimeError, match="step failed"):
+        ClassStore(url, clock=clock)
+    assert "first_answered_at" not in columns(url)["class_answers"]  # rolled back
+    monkeypatch.undo()
+    store = ClassStore(url, clock=clock)
+    assert store.schema_version() == 2 and len(store.export_rows(code, key)) == 1
+    store.dispose()
+
+
+@pytest.mark.parametrize("start", ["empty", "version 1"])
+def test_servers_starting_at_once_create_or_upgrade_the_schema_once(url, clock, start):
+    if start == "version 1":
+        make_version_1(url, clock)
+    begin = threading.Barrier(4)
+    opened, errors = [], []
+
+    def open_store():
+        begin.wait()
+        try:
+            opened.append(ClassStore(url, clock=clock))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine = sa.create_engine(class_store.engine_url(url))
+    with engine.connect() as conn:
+        versions = conn.execute(sa.select(class_store.schema_table.c.version)).scalars().all()
+    engine.dispose()
+    assert sorted(versions) == ([1, 2] if start == "version 1" else [2])
+    for store in opened:
+        store.dispose()
