@@ -3,15 +3,14 @@
 Every number drawn comes from :func:`knn_core.lessons.choosing_k.k_selection` (train, test and
 cross-validated accuracy, tie rate) and :func:`knn_core.surface.neighbor_grid` (the decision
 regions). Figure builders take arrays and return ``go.Figure`` objects; they call no Streamlit
-function. Widgets are bound to the URL: the data keys are the Playground's (``data``, ``n``,
-``noise``, ``classes``, ``seed``) with defaults that make the lesson visible (noisy moons), plus
-``test_ratio``, ``split_seed`` and ``k``.
+function. Controls are drawn from the parameter table: the data keys are the Playground's
+(``data``, ``n``, ``noise``, ``classes``, ``seed``) with defaults that make the lesson visible
+(noisy moons), plus ``test_ratio``, ``split_seed`` and ``k``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -30,7 +29,6 @@ from knn_ui.style import FONT, NEIGHBOR_RING, class_text_color
 __all__ = [
     "K_MAX",
     "TIE_K_MAX",
-    "ChoosingParams",
     "accuracy_figure",
     "confusion",
     "controls",
@@ -39,6 +37,7 @@ __all__ = [
     "regions",
     "selection",
     "split",
+    "split_key",
     "tie_figure",
 ]
 
@@ -57,63 +56,32 @@ BEST_COLOR = "#009E73"
 DEFAULT_K = 5
 
 
-@dataclass(frozen=True)
-class ChoosingParams:
-    """Everything that defines one "Choosing k" view (and so one share link)."""
-
-    dataset: str = "moons"
-    n_samples: int = 200
-    noise: float = 0.7
-    n_classes: int = 2
-    seed: int = 0
-    test_ratio: float = 0.3
-    split_seed: int = 0
-
-    @property
-    def data_key(self) -> tuple:
-        """``(dataset, n_samples, noise, seed, n_classes)``: the cache key of the data."""
-        return (self.dataset, self.n_samples, self.noise, self.seed, self.n_classes)
-
-    @property
-    def split_key(self) -> tuple:
-        """The data key plus the split: the cache key of everything on the page but k."""
-        return (*self.data_key, self.test_ratio, self.split_seed)
-
-
-_DEFAULT = ChoosingParams()
-
-
 #: Choosing k shows the lesson best on noisy moons, unless the student chose other data.
 PAGE = params.Page(
     "choosing_k",
-    defaults={"data": _DEFAULT.dataset, "n": _DEFAULT.n_samples, "noise": _DEFAULT.noise,
-              "k": DEFAULT_K},
+    defaults={"data": "moons", "n": 200, "noise": 0.7, "k": DEFAULT_K},
     bounds={"n": (20, MAX_POINTS), "k": (1, K_MAX)},
 )  # fmt: skip
 
 
-def controls() -> ChoosingParams:
-    """Draw the sidebar's data and split controls; return them as one dataclass.
+def controls() -> params.Values:
+    """Draw the sidebar's data and split controls; return them as one read-only object.
 
     The data controls are the shared ones (:func:`knn_ui.state.data_controls`), with this
     page's defaults; k comes from :func:`k_control`, drawn once the training size is known.
     """
-    dataset, n_samples, noise, n_classes, seed = state.data_controls(PAGE)
+    state.data_controls(PAGE)
     sb = st.sidebar
     sb.header("Train/test split")
-    test_ratio = params.draw("test_ratio", sb, PAGE)
-    split_seed = params.draw("split_seed", sb, PAGE)
+    params.draw("test_ratio", sb, PAGE)
+    params.draw("split_seed", sb, PAGE)
     sb.button("New split", on_click=params.bump, args=("split_seed",), help="Split seed + 1.")
+    return params.frozen(PAGE, "classes")
 
-    return ChoosingParams(
-        dataset=dataset,
-        n_samples=n_samples,
-        noise=noise,
-        n_classes=n_classes,
-        seed=seed,
-        test_ratio=float(test_ratio),
-        split_seed=int(split_seed),
-    )
+
+def split_key(values: params.Values) -> tuple:
+    """Return the data key plus the split: the cache key of everything on the page but k."""
+    return (*values.data_key, values.test_ratio, values.split_seed)
 
 
 def k_control(n_train: int) -> int:

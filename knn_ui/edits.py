@@ -13,7 +13,7 @@ change, the log is put aside under its data set and comes back when the controls
 
 The page uses it like this::
 
-    edited = edits.prepare(data_key, params)   # session/link -> edited data; link written
+    edited = edits.prepare(params)   # session/link -> edited data; link written
     X, y, bounds, params = edited.X, edited.y, edited.bounds, edited.params  # k <= n
     model = cache.model(edited.key, params.k, ...)   # and cache.grid(edited.key, ...)
     edits.controls(edited)                          # above the plot
@@ -144,7 +144,7 @@ class EditedData:
     session: EditSession
     n_classes: int
     names: list[str]
-    params: object
+    params: params_table.Values
     address: tuple[str, list[str], list[str]] | None
     on_click: Callable[[float, float], None]
 
@@ -281,8 +281,8 @@ def _done(edit: Edit, X, y, n_classes: int, names) -> str:
     return f"Flipped the point at ({px:.2f}, {py:.2f}) from {names[old]} to {names[new]}."
 
 
-def prepare(data_key: tuple, params) -> EditedData:
-    """Bring the log up to date for ``data_key`` and return the edited data for the page.
+def prepare(params: params_table.Values) -> EditedData:
+    """Bring the log up to date for the view's data and return the edited data for the page.
 
     Reads the log from the session, or on a new session from the link; sets it aside when the
     data controls changed; writes the link; lowers k when the edited data has fewer points
@@ -290,16 +290,15 @@ def prepare(data_key: tuple, params) -> EditedData:
 
     Parameters
     ----------
-    data_key : tuple
-        ``(dataset, n_samples, noise, seed, n_classes)`` as for ``knn_ui.cache.dataset``.
-    params : knn_ui.state.PlaygroundParams
-        The view; ``k`` is checked against the number of edited points.
+    params : knn_ui.params.Values
+        The view: its ``data_key`` is the data edited, and ``k`` is checked against the
+        number of edited points.
 
     Returns
     -------
     EditedData
     """
-    data_key = tuple(data_key)
+    data_key = params.data_key
     session = st.session_state.get(_SESSION)
     if session is None:
         session = _from_link(data_key)
@@ -311,10 +310,9 @@ def prepare(data_key: tuple, params) -> EditedData:
     n_classes = int(data_key[4])
     X, y, bounds = cache.dataset(*data_key, session.text)
     names = style.display_names(np.arange(n_classes))
-    k = int(params.k)
-    if k > len(X):
-        params_table.note(f"k was lowered to {len(X)}: the edited data has only {len(X)} points.")
-        k = len(X)
+    k = params_table.fit(
+        "k", int(params.k), high=len(X), reason=f"the edited data has only {len(X)} points"
+    )
     return EditedData(
         key=(*data_key, session.text),
         X=X,
@@ -323,7 +321,7 @@ def prepare(data_key: tuple, params) -> EditedData:
         session=session,
         n_classes=n_classes,
         names=names,
-        params=dataclasses.replace(params, k=k),
+        params=params.replace(k=k),
         address=address,
         on_click=_click_handler(session, X, y, n_classes, names, k),
     )

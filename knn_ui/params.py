@@ -426,6 +426,7 @@ def _new_run(before: dict, before_defaults: dict) -> dict:
         "before": before,
         "before_defaults": before_defaults,
         "waits": set(),
+        "values": {},
     }
 
 
@@ -604,14 +605,8 @@ def draw(
         # Not drawn last run, still the value a page adjusted it to, or still the last page's
         # default: the shared value if someone set one, else this page's default.
         current = default if stored is None else stored
-    fixed = _clip(current, low, high, allowed)
+    fixed = fit(key, current, low=low, high=high, allowed=allowed, reason=reason)
     if fixed != current:
-        if reason is None:
-            reason = f"this page offers {_range_text(param, low, high, allowed)}"
-        verb = "set"
-        if param.kind in ("int", "float"):
-            verb = "lowered" if fixed < current else "raised"
-        note(f"{param.label.split(' (')[0]} was {verb} to {param.text(fixed)}: {reason}.")
         _run()["adjusted"][key] = fixed
         current = fixed
     st.session_state[key] = current
@@ -620,7 +615,27 @@ def draw(
     if _run()["adjusted"].get(key) != value and (stored is not None or value != default):
         _store()[key] = value
     _run()["defaults"][key] = default
+    _run()["values"][key] = value
     return value
+
+
+def fit(key: str, value, *, low=None, high=None, allowed=None, reason: str | None = None):
+    """Return ``value`` within this page's limits, with the one visible note if it had to change.
+
+    The one place a value is adjusted for a page (:func:`draw` calls it for every widget; the
+    Playground calls it for k once hand edits removed points):
+    ``"k was lowered to 40: there are only 40 points."``.
+    """
+    param = TABLE[key]
+    fixed = _clip(value, low, high, allowed)
+    if fixed != value:
+        if reason is None:
+            reason = f"this page offers {_range_text(param, low, high, allowed)}"
+        verb = "set"
+        if param.kind in ("int", "float"):
+            verb = "lowered" if fixed < value else "raised"
+        note(f"{param.label.split(' (')[0]} was {verb} to {param.text(fixed)}: {reason}.")
+    return fixed
 
 
 def _tighter(pick, *limits):
@@ -710,10 +725,64 @@ def _widget(param, container, low, high, allowed, on_change, label, help, extra)
     )
 
 
-def frozen(page: Page, **values) -> Mapping[str, Any]:
-    """One read-only view of what ``page`` drew this run (plus ``values`` the page computed)."""
-    drawn = {key: st.session_state.get(key) for key in _run()["drawn"]}
-    return MappingProxyType({**drawn, **values})
+class Values(Mapping):
+    """One page's parameters as one read-only object, by URL key: ``values.k``, ``values.data``.
+
+    What :func:`frozen` returns; every page's params object is one of these, so no page keeps
+    its own dataclass of the table's values.
+
+    Examples
+    --------
+    >>> values = Values({"k": 5, "data": "moons"})
+    >>> values.k, values["data"], values.replace(k=3).k
+    (5, 'moons', 3)
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]):
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, key: str):
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to {key}: parameters are read-only")
+
+    def __getitem__(self, key: str):
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Values({self._values!r})"
+
+    def replace(self, **changes) -> Values:
+        """Return a copy with ``changes`` (a value the page adjusted, such as k)."""
+        return Values({**self._values, **changes})
+
+    @property
+    def data_key(self) -> tuple:
+        """``(data, n, noise, seed, classes)``: the cache key of a generated data set."""
+        return (self.data, self.n, self.noise, self.seed, self.classes)
+
+
+def frozen(page: Page, *keys: str) -> Values:
+    """Return what ``page`` drew this run as one :class:`Values`.
+
+    ``keys`` are keys the page draws only sometimes (``classes`` for a data set with classes,
+    ``p`` for Minkowski): when not drawn this run they hold the page's default, so the object
+    always has them.
+    """
+    drawn = _run()["values"]
+    return Values({**drawn, **{key: drawn.get(key, page.default(key)) for key in keys}})
 
 
 # --------------------------------------------------------------------------------------------

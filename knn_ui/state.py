@@ -8,7 +8,6 @@ stable: they are part of every link a teacher has ever shared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -47,25 +46,6 @@ DATA_PAGE = params.Page("data", bounds={"n": (10, MAX_POINTS)})
 def metric_caption(metric: str) -> str:
     """Return e.g. ``"Euclidean: circle"``: the metric and the shape of its neighbourhood."""
     return METRICS[metric].caption
-
-
-@dataclass(frozen=True)
-class PlaygroundParams:
-    """Everything that defines one Playground view (and so one share link)."""
-
-    dataset: str = "blobs"
-    n_samples: int = 50
-    noise: float = 0.3
-    n_classes: int = 2
-    seed: int = 0
-    k: int = 3
-    metric: str = "euclidean"
-    p: float = 3.0
-    weights: str = "uniform"
-    regions: bool = True
-    presenter: bool = False
-    qx: float = 3.0
-    qy: float = 3.0
 
 
 def _forget_query() -> None:
@@ -262,26 +242,14 @@ def share_link() -> None:
         )
 
 
-def playground_params() -> PlaygroundParams:
-    """Draw every Playground sidebar control and return the view as one dataclass.
+def playground_params() -> params.Values:
+    """Draw every Playground sidebar control and return the view as one read-only object.
 
-    The query point is not included until the page knows where the data lies; see
-    :func:`query_controls`.
+    Its fields are the table's keys (``data``, ``n``, ``k``, ``present``, ...). The query point
+    is not included until the page knows where the data lies; see :func:`query_controls`.
     """
-    dataset, n_samples, noise, n_classes, seed = data_controls(PLAYGROUND)
-    k, metric, p, weights = model_controls(n_samples, PLAYGROUND)
-    regions = regions_control(PLAYGROUND)
-    presenter = presenter_control(PLAYGROUND)
-    return PlaygroundParams(
-        dataset=dataset,
-        n_samples=n_samples,
-        noise=noise,
-        n_classes=n_classes,
-        seed=seed,
-        k=k,
-        metric=metric,
-        p=p,
-        weights=weights,
-        regions=regions,
-        presenter=presenter,
-    )
+    _, n_samples, _, _, _ = data_controls(PLAYGROUND)
+    model_controls(n_samples, PLAYGROUND)
+    regions_control(PLAYGROUND)
+    presenter_control(PLAYGROUND)
+    return params.frozen(PLAYGROUND, "classes", "p")

@@ -13,14 +13,15 @@ st.markdown(
     "that predicts new points best, and choose k on data the model has not seen."
 )
 
-# 1. Widgets -> one state object (bound to the URL).
+# 1. Widgets -> one state object (from the table, kept in the URL).
 params = choosing_k.controls()
+split_key = choosing_k.split_key(params)
 
 # 2. knn_core computes everything (cached on scalars).
-X_train, X_test, y_train, y_test, bounds = choosing_k.split(*params.split_key)
+X_train, X_test, y_train, y_test, bounds = choosing_k.split(*split_key)
 k = choosing_k.k_control(len(X_train))
-sel = choosing_k.selection(*params.split_key)
-ks, maps, classes, train_codes = choosing_k.regions(*params.split_key)
+sel = choosing_k.selection(*split_key)
+ks, maps, classes, train_codes = choosing_k.regions(*split_key)
 names = style.display_names(classes)
 chosen = sel.chosen_k
 chosen_acc = float(sel.test_accuracy[chosen - 1])
@@ -29,7 +30,7 @@ by_cv = sel.best_cv_k is not None
 
 # 3 + 4. Figures and display.
 st.markdown(
-    f"The {params.n_samples} points are split at random: **{sel.n_train} training points** "
+    f"The {params.n} points are split at random: **{sel.n_train} training points** "
     f"vote, and **{sel.n_test} test points** are hidden from the model and only used to check "
     "its answers."
 )
@@ -103,7 +104,7 @@ with text_col:
 
 st.header(f"Which classes get mistaken for which (your k = {k})")
 views.confusion_view(
-    choosing_k.confusion(*params.split_key, k),
+    choosing_k.confusion(*split_key, k),
     names,
     points=f"the {sel.n_test} test points",
     key="ck_confusion",

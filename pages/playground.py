@@ -11,9 +11,9 @@ from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
 
-# 1. Widgets -> one state object (bound to the URL, so a copied link reproduces the view).
+# 1. Widgets -> one state object (from the table, kept in the URL: a link reproduces the view).
 params = state.playground_params()
-presenter = params.presenter
+presenter = params.present
 
 if not presenter:  # on a projector the plot, k and the vote take the whole screen
     st.title("KNN Playground")
@@ -23,8 +23,7 @@ if not presenter:  # on a projector the plot, k and the vote take the whole scre
     )
 
 # 2. knn_core computes everything (cached on scalars).
-data_key = (params.dataset, params.n_samples, params.noise, params.seed, params.n_classes)
-edited = edits.prepare(data_key, params)  # hand edits (session + ?edits=) on top of the data
+edited = edits.prepare(params)  # hand edits (session + ?edits=) on top of the data
 # What the plot shows but the query: the points, regions and legend, and the preview's model.
 layer = cache.playground_layer(
     edited.key,
@@ -101,7 +100,7 @@ def plot_and_vote(edited, layer, shaping) -> None:
         )
 
     with side_col:
-        state.k_buttons(side_col, params.n_samples)
+        state.k_buttons(side_col, params.n)
         views.outside_note(query, edited.bounds)
         with side or nullcontext():
             views.vote_panel(trace, names, weighted=weighted)
