@@ -74,8 +74,7 @@ def controls() -> params.Values:
     sb = st.sidebar
     sb.header("Train/test split")
     params.draw("test_ratio", sb, PAGE)
-    params.draw("split_seed", sb, PAGE)
-    sb.button("New split", on_click=params.bump, args=("split_seed",), help="Split seed + 1.")
+    state.seed_control(sb, PAGE, "split_seed", label="New split", help="Split seed + 1.")
     return params.frozen(PAGE, "classes")
 
 

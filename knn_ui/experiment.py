@@ -1,6 +1,6 @@
 """The tutorial's experiment page, Streamlit side: controls, cached calls, figure builders.
 
-Controls are bound to the URL with keys prefixed ``e_``; their defaults are exactly the tutorial's
+Controls are drawn from the parameter table, keys prefixed ``e_``; their defaults are the tutorial's
 (:data:`knn_core.lessons.experiment.TUTORIAL`). The figure builders take arrays and return
 ``go.Figure`` objects, with no Streamlit call and no maths: the data, predictions, neighbours,
 projection and distance ratios come from :mod:`knn_core.lessons.experiment` and
@@ -9,13 +9,11 @@ projection and distance ratios come from :mod:`knn_core.lessons.experiment` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from knn_core.lessons.experiment import NEW_VALUES, TUTORIAL, tutorial_experiment
+from knn_core.lessons.experiment import NEW_VALUES, tutorial_experiment
 from knn_core.lessons.projection import distance_ratio_curve
 from knn_core.lessons.regression import plot_ranges
 from knn_ui import params
@@ -26,84 +24,54 @@ LABEL_NAMES = ("label 0", "label 1")
 NEW_COLOR = "#333333"
 
 
-@dataclass(frozen=True)
-class ExperimentParams:
-    """Everything that defines one view of the experiment (and so one share link)."""
-
-    mu0: float = TUTORIAL["mu0"]
-    mu1: float = TUTORIAL["mu1"]
-    sigma: float = TUTORIAL["sigma"]
-    n0: int = TUTORIAL["n0"]
-    n1: int = TUTORIAL["n1"]
-    n_features: int = TUTORIAL["n_features"]
-    k: int = TUTORIAL["k"]
-    seed: int = 0
-
-
 #: The experiment page: the tutorial's values unless the student changed them.
 PAGE = params.Page("experiment")
-_KEYS = {
-    "e_mu0": TUTORIAL["mu0"],
-    "e_mu1": TUTORIAL["mu1"],
-    "e_sigma": TUTORIAL["sigma"],
-    "e_n0": TUTORIAL["n0"],
-    "e_n1": TUTORIAL["n1"],
-    "e_d": TUTORIAL["n_features"],
-    "e_k": TUTORIAL["k"],
-}
+#: The keys "Back to the tutorial's values" resets (the seed is kept).
+_TUTORIAL_KEYS = ("e_mu0", "e_mu1", "e_sigma", "e_n0", "e_n1", "e_d", "e_k")
 
 
-def _reset() -> None:
-    for key, value in _KEYS.items():
-        params.set_value(key, value)
+def controls() -> params.Values:
+    """Draw the tutorial's parameters in the sidebar; return them as one read-only object.
 
-
-def controls() -> ExperimentParams:
-    """Draw the tutorial's parameters in the sidebar; return them as one dataclass."""
+    Its fields are the table's keys: ``e_mu0``, ``e_mu1``, ``e_sigma``, ``e_n0``, ``e_n1``,
+    ``e_d`` (features), ``e_k`` and ``e_seed``.
+    """
     sb = st.sidebar
     sb.header("The tutorial's parameters")
     sb.caption("The defaults are exactly the tutorial's.")
     left, right = sb.columns(2)
-    mu0 = params.draw("e_mu0", left, PAGE)
+    params.draw("e_mu0", left, PAGE)
     n0 = params.draw("e_n0", right, PAGE)
     left, right = sb.columns(2)
-    mu1 = params.draw("e_mu1", left, PAGE)
+    params.draw("e_mu1", left, PAGE)
     n1 = params.draw("e_n1", right, PAGE)
-    sigma = params.draw("e_sigma", sb, PAGE)
-    n_features = params.draw("e_d", sb, PAGE)
+    params.draw("e_sigma", sb, PAGE)
+    params.draw("e_d", sb, PAGE)
     n = int(n0) + int(n1)
-    k = params.draw("e_k", sb, PAGE, high=n, reason=f"there are only {n} rows")
-    seed = params.draw("e_seed", sb, PAGE)
+    params.draw("e_k", sb, PAGE, high=n, reason=f"there are only {n} rows")
+    params.draw("e_seed", sb, PAGE)
     sb.button(
         "Back to the tutorial's values",
-        on_click=_reset,
+        on_click=params.forget,
+        args=_TUTORIAL_KEYS,
         key="e_reset",
         help="mu 1 and 5, sigma 3, 30 and 20 rows, 10 features, k = 5 (the seed is kept).",
     )
-    return ExperimentParams(
-        mu0=float(mu0),
-        mu1=float(mu1),
-        sigma=float(sigma),
-        n0=int(n0),
-        n1=int(n1),
-        n_features=int(n_features),
-        k=int(k),
-        seed=int(seed),
-    )
+    return params.frozen(PAGE)
 
 
-def tutorial_code(params: ExperimentParams, predictions) -> str:
+def tutorial_code(values: params.Values, predictions) -> str:
     """Return the tutorial's experiment as Python code, with these parameters filled in."""
-    d = params.n_features
+    d = values.e_d
     rows = ", ".join(f"[{v:g}] * {d}" for v in NEW_VALUES)
     preds = ", ".join(f"{p:.1f}" for p in predictions)
     return (
-        f"X0, y0 = gen_data(mu={params.mu0:g}, sigma={params.sigma:g}, y=0, "
-        f"size=({params.n0}, {d}))\n"
-        f"X1, y1 = gen_data(mu={params.mu1:g}, sigma={params.sigma:g}, y=1, "
-        f"size=({params.n1}, {d}))\n"
+        f"X0, y0 = gen_data(mu={values.e_mu0:g}, sigma={values.e_sigma:g}, y=0, "
+        f"size=({values.e_n0}, {d}))\n"
+        f"X1, y1 = gen_data(mu={values.e_mu1:g}, sigma={values.e_sigma:g}, y=1, "
+        f"size=({values.e_n1}, {d}))\n"
         "X, y = np.concatenate([X0, X1]), np.concatenate([y0, y1])\n\n"
-        f"knn = KNN(num_neighbors={params.k})\n"
+        f"knn = KNN(num_neighbors={values.e_k})\n"
         "knn.fit(X, y)\n"
         f"X_new = np.array([{rows}])\n"
         f"knn.predict(X_new)  # -> [{preds}]"
@@ -122,17 +90,17 @@ def _experiment(
     )
 
 
-def experiment(params: ExperimentParams):
+def experiment(values: params.Values):
     """Return :func:`~knn_core.lessons.experiment.tutorial_experiment` for these parameters."""
     return _experiment(
-        params.mu0,
-        params.mu1,
-        params.sigma,
-        params.n0,
-        params.n1,
-        params.n_features,
-        params.k,
-        params.seed,
+        values.e_mu0,
+        values.e_mu1,
+        values.e_sigma,
+        values.e_n0,
+        values.e_n1,
+        values.e_d,
+        values.e_k,
+        values.e_seed,
     )
 
 

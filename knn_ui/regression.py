@@ -7,8 +7,6 @@ no maths: every number drawn comes from :mod:`knn_core.lessons.regression`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,7 +14,7 @@ import streamlit as st
 from knn_core.datasets import noisy_sine
 from knn_core.lessons.regression import compare_k, plot_ranges, prediction_curve
 from knn_core.models import KNNRegressor
-from knn_ui import params
+from knn_ui import params, state
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, NEIGHBOR_RING, SPOKE
 
@@ -33,39 +31,24 @@ COMPARE_COLORS = ("#E69F00", "#D55E00", "#0072B2")
 MAX_POINTS = 300
 
 
-@dataclass(frozen=True)
-class RegressionParams:
-    """Everything that defines one Regression view (and so one share link)."""
-
-    n_samples: int = 40
-    noise: float = 0.3
-    seed: int = 0
-    k: int = 5
-    x: float = 2.0
-
-
 #: Regression: its own data (points around a sine) and k; nothing shared with other pages.
 PAGE = params.Page("regression")
 
 
-def controls() -> RegressionParams:
-    """Draw the sidebar controls (data and k); return the view without the query x."""
+def controls() -> params.Values:
+    """Draw the sidebar controls (data and k); return the view without the query x.
+
+    Its fields are the table's keys: ``r_n``, ``r_noise``, ``r_seed`` and ``r_k``.
+    """
     sb = st.sidebar
     sb.header("Data")
     sb.caption("Points scattered around a sine wave: y = sin(x) + noise.")
     n = params.draw("r_n", sb, PAGE)
-    noise = params.draw("r_noise", sb, PAGE)
-    seed = params.draw("r_seed", sb, PAGE)
-    sb.button(
-        "New sample",
-        on_click=params.bump,
-        args=("r_seed",),
-        help="Draw a new random sample (seed + 1).",
-        key="r_new_sample",
-    )
+    params.draw("r_noise", sb, PAGE)
+    state.seed_control(sb, PAGE, "r_seed", button_key="r_new_sample")
     sb.header("Model")
-    k = params.draw("r_k", sb, PAGE, high=n, reason=f"there are only {n} points")
-    return RegressionParams(n_samples=int(n), noise=float(noise), seed=int(seed), k=int(k))
+    params.draw("r_k", sb, PAGE, high=n, reason=f"there are only {n} points")
+    return params.frozen(PAGE)
 
 
 def place_x(x: float, _y: float = 0.0) -> None:

@@ -73,14 +73,23 @@ def data_controls(page: params.Page = DATA_PAGE) -> tuple[str, int, float, int, 
     n_classes = page.default("classes")
     if DATASETS[dataset].supports_n_classes:
         n_classes = params.draw("classes", sb, page)
-    seed = params.draw("seed", sb, page)
-    sb.button(
-        "New sample",
-        on_click=params.bump,
-        args=("seed",),
-        help="Draw a new random sample (seed + 1).",
-    )
+    seed = seed_control(sb, page)
     return dataset, int(n_samples), float(noise), int(n_classes), int(seed)
+
+
+def seed_control(
+    container,
+    page: params.Page,
+    key: str = "seed",
+    *,
+    label: str = "New sample",
+    help: str = "Draw a new random sample (seed + 1).",
+    button_key: str | None = None,
+) -> int:
+    """Draw a seed (``key``) and the button that adds one to it; return the seed."""
+    seed = params.draw(key, container, page)
+    container.button(label, key=button_key, on_click=params.bump, args=(key,), help=help)
+    return int(seed)
 
 
 def k_control(n_samples: int, page: params.Page = DATA_PAGE, *, what: str = "points", **kw):

@@ -14,7 +14,7 @@ st.markdown(
     'where the points cannot be drawn, and see why more features make "nearest" mean less.'
 )
 
-# 1. Widgets -> one state object (bound to the URL; defaults are the tutorial's).
+# 1. Widgets -> one state object (from the table, kept in the URL; the tutorial's defaults).
 params = ev.controls()
 
 # 2. knn_core runs the experiment (cached on scalars).
@@ -32,10 +32,10 @@ dims, ratio_mean, ratio_std = ev.ratio_curve()
 
 # 3 + 4. Figures and display.
 st.markdown(
-    f"Two groups of rows with {params.n_features} features each: {params.n0} rows around "
-    f"{params.mu0:g} with label 0 and {params.n1} rows around {params.mu1:g} with label 1, "
-    f"every feature spread with sigma {params.sigma:g}. `KNN.predict` returns the **mean label "
-    f"of the {params.k} nearest rows**: 0 means all neighbours have label 0, 1 means all have "
+    f"Two groups of rows with {params.e_d} features each: {params.e_n0} rows around "
+    f"{params.e_mu0:g} with label 0 and {params.e_n1} rows around {params.e_mu1:g} with label 1, "
+    f"every feature spread with sigma {params.e_sigma:g}. `KNN.predict` returns the **mean label "
+    f"of the {params.e_k} nearest rows**: 0 means all neighbours have label 0, 1 means all have "
     "label 1."
 )
 st.code(ev.tutorial_code(params, result.predictions), language="python")
@@ -85,10 +85,10 @@ with sweep_text:
     st.markdown(
         "**Between the four rows.** The line is the prediction for a row filled with any value "
         "v, from far on the label-0 side to far on the label-1 side. It climbs in steps of "
-        f"1/{params.k}, one neighbour changing label at a time."
+        f"1/{params.e_k}, one neighbour changing label at a time."
     )
 
-st.header(f"A 2-D view of the {params.n_features}-D data")
+st.header(f"A 2-D view of the {params.e_d}-D data")
 ratio = result.projection.explained_variance_ratio
 view_col, view_text = st.columns([3, 2], gap="medium")
 with view_col:
@@ -108,7 +108,7 @@ with view_text:
     )
     st.markdown(
         f"The two axes keep **{ratio[0]:.0%} and {ratio[1]:.0%}** of the spread "
-        f"(together {ratio[0] + ratio[1]:.0%}); the other {params.n_features - 2} directions, "
+        f"(together {ratio[0] + ratio[1]:.0%}); the other {params.e_d - 2} directions, "
         "which this picture flattens, hold the rest."
     )
 
@@ -116,7 +116,7 @@ st.header("The curse of dimensionality")
 curse_col, curse_text = st.columns([3, 2], gap="medium")
 with curse_col:
     st.plotly_chart(
-        ev.ratio_figure(dims, ratio_mean, ratio_std, n_features=params.n_features),
+        ev.ratio_figure(dims, ratio_mean, ratio_std, n_features=params.e_d),
         config={"displayModeBar": False},
         key="e_curse",
         theme=None,

@@ -15,7 +15,7 @@ st.markdown(
     "the k nearest training points, and that k decides how smooth the prediction is."
 )
 
-# 1. Widgets -> one state object (bound to the URL).
+# 1. Widgets -> one state object (from the table, kept in the URL).
 params = rv.controls()
 top_left, top_right = st.columns([1, 3], vertical_alignment="bottom")
 query_x = rv.query_input(top_left)
@@ -33,14 +33,14 @@ with st.expander('The tutorial\'s knn(): the `mode="r"` line', expanded=True):
     )
 
 # 2. knn_core computes everything (cached on scalars).
-data_key = (params.n_samples, params.noise, params.seed)
+data_key = (params.r_n, params.r_noise, params.r_seed)
 x, y, y_range = rv.sine_data(*data_key)
 panels = {}
 for weights in ("uniform", "distance"):
-    model = rv.regressor(*data_key, params.k, weights)
-    panels[weights] = (rv.curve(*data_key, params.k, weights), explain_regression(model, query_x))
-big_k = max(params.n_samples // 2, 1)
-ks = tuple(dict.fromkeys((1, params.k, big_k)))
+    model = rv.regressor(*data_key, params.r_k, weights)
+    panels[weights] = (rv.curve(*data_key, params.r_k, weights), explain_regression(model, query_x))
+big_k = max(params.r_n // 2, 1)
+ks = tuple(dict.fromkeys((1, params.r_k, big_k)))
 comparison = rv.k_comparison(*data_key, ks)
 
 
@@ -72,22 +72,22 @@ columns = st.columns(2, gap="medium")
 for col, weights in zip(columns, ("uniform", "distance"), strict=True):
     (curve_xs, curve_ys), trace = panels[weights]
     fig = rv.regression_figure(
-        x, y, curve_xs, curve_ys, trace, k=params.k, y_range=y_range, steps=weights == "uniform"
+        x, y, curve_xs, curve_ys, trace, k=params.r_k, y_range=y_range, steps=weights == "uniform"
     )
     with col:
         st.header(titles[weights][0])
         knn_canvas(fig, key=f"r_canvas_{weights}", height=480, on_click=rv.place_x)
         st.markdown(
-            f"Prediction at x = {trace.query:.2f}: {values_sentence(trace, params.k)}. "
+            f"Prediction at x = {trace.query:.2f}: {values_sentence(trace, params.r_k)}. "
             f"{titles[weights][1]}"
         )
 
-st.header(f"The {params.k} nearest neighbours of x = {query_x:.2f}")
+st.header(f"The {params.r_k} nearest neighbours of x = {query_x:.2f}")
 uniform_trace = panels["uniform"][1]
 distance_trace = panels["distance"][1]
 st.dataframe(
     {
-        "rank": list(range(1, params.k + 1)),
+        "rank": list(range(1, params.r_k + 1)),
         "point #": [int(i) for i in uniform_trace.neighbors],
         "x": [float(v) for v in uniform_trace.x],
         "y (its value)": [float(v) for v in uniform_trace.y],
@@ -115,7 +115,7 @@ labels = []
 for k in ks:
     if k == 1:
         labels.append("k = 1")
-    elif k == params.k:
+    elif k == params.r_k:
         labels.append(f"k = {k} (yours)")
     else:
         labels.append(f"k = {k} (half the points)")
