@@ -862,9 +862,10 @@ def teacher_page(store: ClassStore, code: str, key: str) -> None:
 
 
 def _teacher_sidebar(store: ClassStore, code: str, key: str, seen: int | None) -> None:
-    dataset, n_samples, noise, n_classes, seed = state.data_controls()
-    k, metric, p, weights = state.model_controls(n_samples)
-    data_key = (dataset, n_samples, noise, seed, n_classes)
+    data = state.data_controls()
+    view = state.model_controls(data.n)
+    k, metric, p, weights = view.k, view.metric, view.p, view.weights
+    data_key = data.data_key
     _, _, bounds = cache.dataset(*data_key)
     st.sidebar.header("Ask the class")
     st.sidebar.caption("The question uses the data and model above and this query point.")

@@ -18,7 +18,7 @@ from knn_core.lessons.neighbor_sets import compare_metrics
 from knn_core.lessons.regression import plot_ranges
 from knn_core.lessons.scaling import scaling_effect
 from knn_core.metrics import METRICS
-from knn_ui import cache, params
+from knn_ui import cache, params, state
 from knn_ui.figures import class_traces, neighbour_rings, playground_figure
 from knn_ui.state import METRIC_LABELS
 from knn_ui.style import FONT
@@ -42,11 +42,7 @@ PAGE = params.Page("distances", bounds={"n": (10, params.MAX_POINTS)})
 def k_control(n_samples: int) -> int:
     """Draw the k slider in the sidebar (kept within ``1..n_samples``); return k."""
     st.sidebar.header("Neighbours")
-    return int(
-        params.draw(
-            "d_k", st.sidebar, PAGE, high=n_samples, reason=f"there are only {n_samples} points"
-        )
-    )
+    return state.k_control(n_samples, PAGE, key="d_k")
 
 
 def scaling_controls(container) -> tuple[int, bool]:

@@ -16,7 +16,7 @@ import streamlit as st
 from knn_core.lessons.experiment import NEW_VALUES, tutorial_experiment
 from knn_core.lessons.projection import distance_ratio_curve
 from knn_core.lessons.regression import plot_ranges
-from knn_ui import params
+from knn_ui import params, state
 from knn_ui.figures import base_layout
 from knn_ui.style import FONT, SPOKE, class_color, class_symbol, class_text_color
 
@@ -48,7 +48,7 @@ def controls() -> params.Values:
     params.draw("e_sigma", sb, PAGE)
     params.draw("e_d", sb, PAGE)
     n = int(n0) + int(n1)
-    params.draw("e_k", sb, PAGE, high=n, reason=f"there are only {n} rows")
+    state.k_control(n, PAGE, key="e_k", what="rows")
     params.draw("e_seed", sb, PAGE)
     sb.button(
         "Back to the tutorial's values",

@@ -47,7 +47,7 @@ def controls() -> params.Values:
     params.draw("r_noise", sb, PAGE)
     state.seed_control(sb, PAGE, "r_seed", button_key="r_new_sample")
     sb.header("Model")
-    params.draw("r_k", sb, PAGE, high=n, reason=f"there are only {n} points")
+    state.k_control(n, PAGE, key="r_k")
     return params.frozen(PAGE)
 
 

@@ -53,14 +53,18 @@ def _forget_query() -> None:
     params.forget("qx", "qy")
 
 
-def data_controls(page: params.Page = DATA_PAGE) -> tuple[str, int, float, int, int]:
-    """Draw the data set controls in the sidebar; return (dataset, n, noise, n_classes, seed)."""
+def data_controls(page: params.Page = DATA_PAGE) -> params.Values:
+    """Draw the data set controls in the sidebar; return them as one read-only object.
+
+    Its fields: ``data``, ``n``, ``noise``, ``classes`` and ``seed``, and ``data_key`` for
+    :func:`knn_ui.cache.dataset`.
+    """
     sb = st.sidebar
     sb.header("Data")
     dataset = params.draw("data", sb, page, on_change=_forget_query)
     sb.caption(f"{DATASETS[dataset].title}: {DATASETS[dataset].description}")
     large = page.bounds.get("n", (0, MAX_POINTS))[1] > MAX_POINTS
-    n_samples = params.draw(
+    params.draw(
         "n",
         sb,
         page,
@@ -69,12 +73,11 @@ def data_controls(page: params.Page = DATA_PAGE) -> tuple[str, int, float, int, 
         if large
         else None,
     )
-    noise = params.draw("noise", sb, page)
-    n_classes = page.default("classes")
+    params.draw("noise", sb, page)
     if DATASETS[dataset].supports_n_classes:
-        n_classes = params.draw("classes", sb, page)
-    seed = seed_control(sb, page)
-    return dataset, int(n_samples), float(noise), int(n_classes), int(seed)
+        params.draw("classes", sb, page)
+    seed_control(sb, page)
+    return params.frozen(page, "classes")
 
 
 def seed_control(
@@ -92,34 +95,44 @@ def seed_control(
     return int(seed)
 
 
-def k_control(n_samples: int, page: params.Page = DATA_PAGE, *, what: str = "points", **kw):
-    """Draw the k slider in the sidebar: at most ``n_samples`` and the page's largest k.
+def k_control(
+    n_samples: int,
+    page: params.Page = DATA_PAGE,
+    *,
+    key: str = "k",
+    what: str = "points",
+    **kw,
+) -> int:
+    """Draw a k slider (``key``) in the sidebar: at most ``n_samples`` and the page's largest k.
 
-    The one place k is kept within the data: a k the page cannot use is lowered for this page,
-    with the same note everywhere, and comes back on a page that can use it.
+    The one place k is kept within the data, for the shared k and the pages' own (``d_k``,
+    ``r_k``, ``e_k``): a k the page cannot use is lowered for this page, with the same note
+    everywhere (:func:`knn_ui.params.fit`), and comes back on a page that can use it.
     """
-    top = min(MAX_K, page.bounds.get("k", (1, MAX_K))[1])
+    param = params.TABLE[key]
+    page_top = page.bounds.get(key, (None, None))[1]
+    top = min(v for v in (MAX_K, param.high, page_top, *param.options[-1:]) if v is not None)
     if n_samples <= top:
         reason = f"there are only {n_samples:,} {what}"
     else:
         reason = f"{top:,} is the largest k on this page"
-    return int(params.draw("k", st.sidebar, page, high=n_samples, reason=reason, **kw))
+    return int(params.draw(key, st.sidebar, page, high=n_samples, reason=reason, **kw))
 
 
-def model_controls(n_samples: int, page: params.Page = DATA_PAGE) -> tuple[int, str, float, str]:
-    """Draw k, metric and weights in the sidebar; return (k, metric, p, weights).
+def model_controls(n_samples: int, page: params.Page = DATA_PAGE) -> params.Values:
+    """Draw k, metric and weights in the sidebar; return everything the page drew so far.
 
     ``k`` is kept within ``1..n_samples``: when the data shrinks below the chosen k, k is lowered
-    and the user is told why, instead of an error.
+    and the user is told why, instead of an error. ``p`` is the page's default unless the
+    metric is Minkowski.
     """
     st.sidebar.header("Model")
-    k = k_control(n_samples, page)
+    k_control(n_samples, page)
     metric = params.draw("metric", st.sidebar, page)
-    p = page.default("p")
     if metric == "minkowski":
-        p = params.draw("p", st.sidebar, page)
-    weights = params.draw("weights", st.sidebar, page, horizontal=True)
-    return int(k), str(metric), float(p), str(weights)
+        params.draw("p", st.sidebar, page)
+    params.draw("weights", st.sidebar, page, horizontal=True)
+    return params.frozen(page, "p")
 
 
 def query_controls(container, bounds, page: params.Page = DATA_PAGE) -> tuple[float, float]:
@@ -257,8 +270,7 @@ def playground_params() -> params.Values:
     Its fields are the table's keys (``data``, ``n``, ``k``, ``present``, ...). The query point
     is not included until the page knows where the data lies; see :func:`query_controls`.
     """
-    _, n_samples, _, _, _ = data_controls(PLAYGROUND)
-    model_controls(n_samples, PLAYGROUND)
+    model_controls(data_controls(PLAYGROUND).n, PLAYGROUND)
     regions_control(PLAYGROUND)
     presenter_control(PLAYGROUND)
     return params.frozen(PLAYGROUND, "classes", "p")

@@ -16,11 +16,11 @@ st.markdown(
 )
 
 # 1. Widgets -> state, from the parameter table (the data controls are shared).
-dataset, n_samples, noise, n_classes, seed = state.data_controls(dv.PAGE)
-k = dv.k_control(n_samples)
-data_key = (dataset, n_samples, noise, seed, n_classes)
+data = state.data_controls(dv.PAGE)
+k = dv.k_control(data.n)
+data_key = data.data_key
 X, y, bounds = cache.dataset(*data_key)
-names = style.display_names(list(range(n_classes)))
+names = style.display_names(list(range(data.classes)))
 
 plot_col, side_col = st.columns([3, 2], gap="medium")
 side_col.header("Query point")

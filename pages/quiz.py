@@ -14,8 +14,9 @@ router.ensure_routed()  # see knn_ui.router
 # 1. Widgets -> state: the Playground's data and model controls, and a question number that
 #    is part of the link, so a whole class can open the same question.
 session = st.session_state
-dataset, n_samples, noise, n_classes, seed = state.data_controls()
-k, metric, p, weights = state.model_controls(n_samples)
+data = state.data_controls()
+view = state.model_controls(data.n)
+k, metric, p, weights = view.k, view.metric, view.p, view.weights
 presenter = state.presenter_control()
 if not presenter:  # on a projector the question, the plot, k and the answer come first
     st.title("Quiz")
@@ -27,7 +28,7 @@ st.sidebar.header("Quiz")
 question = int(params.draw(qz.QUESTION, st.sidebar, state.DATA_PAGE))
 
 # 2. knn_core: the data, the model, the question and its answer (cached on scalars).
-data_key = (dataset, n_samples, noise, seed, n_classes)
+data_key = data.data_key
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, weights)
 names = style.display_names(model.classes_)

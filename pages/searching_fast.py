@@ -17,8 +17,9 @@ st.markdown(
 )
 
 # 1. Widgets -> parameters (drawn from the table, kept in the URL). Containers fix the order.
-dataset, n_samples, noise, n_classes, seed = state.data_controls(sf.PAGE)
-k, metric, p, _ = state.model_controls(n_samples, sf.PAGE)
+data = state.data_controls(sf.PAGE)
+view = state.model_controls(data.n, sf.PAGE)
+n_samples, k, metric, p = data.n, view.k, view.metric, view.p
 st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
 presenter = state.presenter_control(sf.PAGE)
 nav_slot = st.container()
@@ -27,7 +28,7 @@ text_slot = side_col.container()  # the step, beside the picture
 controls_slot = side_col.container()
 
 # 2. knn_core computes everything: ONE traced search on the engine's own tree.
-data_key = (dataset, n_samples, noise, seed, n_classes)
+data_key = data.data_key
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, metric, p, "uniform")
 names = style.display_names(model.classes_)
@@ -95,7 +96,7 @@ k_curves = sf.curve_k(k)  # the curves search many queries: a large k would take
 if k_curves < k:
     st.caption(f"These curves search with k = {k_curves}, so that they take seconds, not minutes.")
 size_col, feat_col = st.columns(2, gap="medium")
-sizes_cost = sf.size_costs(dataset, noise, seed, n_classes, k_curves, metric, p)
+sizes_cost = sf.size_costs(data.data, data.noise, data.seed, data.classes, k_curves, metric, p)
 features_cost = sf.feature_costs(k_curves, metric, p)
 with size_col:
     st.plotly_chart(

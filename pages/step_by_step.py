@@ -13,8 +13,8 @@ router.ensure_routed()  # see knn_ui.router
 
 # 1. Widgets -> one state (drawn from the table, kept in the URL). Containers fix the order;
 #    they are filled in the order the values are needed.
-dataset, n_samples, noise, n_classes, seed = state.data_controls(step_by_step.PAGE)
-k = step_by_step.k_control(n_samples)
+data = state.data_controls(step_by_step.PAGE)
+k = step_by_step.k_control(data.n)
 presenter = state.presenter_control(step_by_step.PAGE)
 
 if not presenter:  # on a projector the step, the plot, k and the vote come first
@@ -30,7 +30,7 @@ plot_col, side_col = st.columns([1, 1], gap="small")
 plot_slot = plot_col.container()
 
 # 2. knn_core computes everything: ONE trace feeds the plot, the table, the tally and the code.
-data_key = (dataset, n_samples, noise, seed, n_classes)
+data_key = data.data_key
 X, y, bounds = cache.dataset(*data_key)
 model = cache.model(data_key, k, "euclidean", 2.0, "uniform")
 names = style.display_names(model.classes_)

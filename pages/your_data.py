@@ -115,7 +115,8 @@ if data is None:
 # 2. knn_core computes everything (cached on the file's hash, the columns and the settings).
 n = len(data.X)
 summary = your_data.summary(data.key, data)
-k, metric, p, weights = state.model_controls(n, your_data.PAGE)
+view = state.model_controls(n, your_data.PAGE)
+k, metric, p, weights = view.k, view.metric, view.p, view.weights
 if n > your_data.K_LIMIT:
     st.sidebar.caption(f"On this page k goes up to {your_data.K_LIMIT}.")
 show_regions = state.regions_control(your_data.PAGE)
