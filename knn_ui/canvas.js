@@ -754,10 +754,15 @@ class Canvas {
   }
 }
 
-// On a touch screen (a tablet, a phone) the plot needs the whole width: the sidebar is tucked
-// away once when the first plot of the visit is drawn; its » button brings it back.
+// On a touch screen wider than a phone (a tablet) the plot needs the whole width: the sidebar
+// is tucked away once when the first plot of the visit is drawn; its » button brings it back.
+// A phone is left alone: Streamlit already starts the sidebar collapsed at its "md" width
+// (768 px) and below, and the first plot can be drawn after a student has opened it, which
+// the tuck would then close under their finger.
+const STREAMLIT_MD_PX = 768;
 function tuckSidebarOnTouch(tries = 20) {
-  if (G.__knnSidebarTucked || !G.matchMedia || !G.matchMedia("(pointer: coarse)").matches) return;
+  if (G.__knnSidebarTucked || !G.matchMedia) return;
+  if (!G.matchMedia(`(pointer: coarse) and (min-width: ${STREAMLIT_MD_PX + 1}px)`).matches) return;
   const button = document.querySelector(
     '[data-testid="stSidebarCollapseButton"] button[aria-expanded="true"]',
   );

@@ -199,3 +199,28 @@ def test_presenter_mode_on_the_pages_a_teacher_projects(open_screen, path):
     assert b["area"]["top"] < view["height"] - 200  # the plot starts on the first screen
     if path == "quiz":
         assert inside(b["area"], view)
+
+
+def test_a_sidebar_a_student_opens_on_a_phone_stays_open(browser, streamlit_url):
+    """Opened before the plot is first drawn, the sidebar must not be closed by the plot.
+
+    The plot tucks the sidebar away on a touch tablet; on a phone Streamlit starts it
+    collapsed already, and a student who opens it while the plot is still loading keeps it.
+    """
+    context = browser.new_context(**SCREENS["phone"])
+    try:
+        page = context.new_page()
+        page.goto(streamlit_url("app.py"))
+        expand = page.locator('[data-testid="stExpandSidebarButton"]')
+        expand.wait_for(timeout=60_000)
+        assert page.locator(".knn-canvas[data-renders] .main-svg").count() == 0  # not drawn yet
+        expand.tap()
+        page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+        wait_for_app(page)
+        page.wait_for_timeout(1000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_attribute("data-collapsed") == "false"
+        assert sidebar.bounding_box()["x"] == 0
+        assert_no_exception(page)
+    finally:
+        context.close()

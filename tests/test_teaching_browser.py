@@ -42,15 +42,7 @@ def snippet_src(snippet: str) -> str:
     "viewport",
     [
         dict(viewport={"width": 1440, "height": 900}),
-        pytest.param(
-            dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True),
-            marks=pytest.mark.xfail(
-                reason="Flaky, known: on the phone the Next button inside the iframe is "
-                "sometimes reported outside the frame's viewport and the click times out "
-                "(passes on some runs, fails on others, on the same commit).",
-                strict=False,
-            ),
-        ),
+        dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True),
     ],
     ids=["desktop", "phone"],
 )
