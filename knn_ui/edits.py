@@ -385,8 +385,8 @@ def click_hint(edited: EditedData) -> str:
 def controls(edited: EditedData) -> None:
     """Draw "Click on the plot to", the class picker, Undo, Reset and the edit count.
 
-    Draw it above the plot. Its height never changes while a student clicks (results of a
-    click come as a toast), so the plot does not move under the pointer.
+    Draw it under the plot (so the whole plot fits on the first screen). Its height never
+    changes while a student clicks (results of a click come as a toast).
     """
     session = edited.session
     mode = st.segmented_control(

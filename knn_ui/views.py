@@ -170,6 +170,24 @@ def neighbour_table(trace, X, names: Sequence[str]) -> None:
     draw_neighbour_table(trace, X, names, key="neighbours")
 
 
+#: The Playground's header, kept short so that at 1440 x 900 the whole plot and the vote fit
+#: on the first screen: less space above the title (Streamlit's is 6rem) and under it.
+_COMPACT_HEADER_CSS = """
+<style>
+  .stApp [data-testid="stMainBlockContainer"] { padding-top: 1.75rem; }
+  .stApp .st-key-knn_compact_title h1 { padding: 0 0 0.25rem 0; font-size: 2.25rem; }
+</style>
+"""
+
+
+def compact_header(title: str, goal: str) -> None:
+    """Draw a page's title and its learning goal (fixed text, Markdown) in little height."""
+    st.html(_COMPACT_HEADER_CSS)  # a fixed style sheet, never user text
+    with st.container(key="knn_compact_title", gap="small"):
+        st.title(title)
+        st.markdown(goal)
+
+
 def playground_explanations() -> None:
     """Three short explanations that sit under the Playground picture."""
     cols = st.columns(3)

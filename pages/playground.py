@@ -16,10 +16,10 @@ params = state.playground_params()
 presenter = params.present
 
 if not presenter:  # on a projector the plot, k and the vote take the whole screen
-    st.title("KNN Playground")
-    st.markdown(
+    views.compact_header(
+        "KNN Playground",
         "**Learning goal:** see that k-nearest neighbours predicts a point's class by letting "
-        "the k closest training points vote."
+        "the k closest training points vote.",
     )
 
 # 2. knn_core computes everything (cached on scalars).
@@ -78,8 +78,6 @@ def plot_and_vote(edited, layer, shaping) -> None:
     plot_height = 600 if presenter else 760
     weighted = params.weights == "distance"
     with plot_col:
-        if not presenter:
-            edits.controls(edited)
         knn_canvas(
             layer,
             shapes=shapes,
@@ -90,9 +88,9 @@ def plot_and_vote(edited, layer, shaping) -> None:
             click_hint=edits.click_hint(edited),
             verdict=views.verdict(trace, names, weighted=weighted),
         )
-        if presenter:  # below the plot, so that the plot starts at the top of the screen
-            with st.expander("Edit the points"):
-                edits.controls(edited)
+        # Below the plot, so that the whole plot fits on the first screen.
+        with st.expander("Edit the points") if presenter else nullcontext():
+            edits.controls(edited)
         edits.notices(edited)
         st.caption(
             "Move the pointer over the plot to preview the neighbours of any spot; click to "

@@ -50,14 +50,16 @@ columns, column_config, table_caption = step_by_step.step_table(
 )
 
 # 4. Display.
+explanation = step_by_step.stage_explanation(trace, stage, names)
 with heading_slot:
     st.header(f"Step {index + 1} of {len(stages)}: {STAGE_TITLES[stage]}")
-    st.markdown(step_by_step.stage_explanation(trace, stage, names))
-    if stage == "predict":
-        st.success(f"Prediction: {names[int(trace.winner_code)]}", icon=":material/check:")
+    if not presenter:  # on a projector it sits beside the plot, so the plot fits the screen
+        st.markdown(explanation)
+        if stage == "predict":
+            st.success(f"Prediction: {names[int(trace.winner_code)]}", icon=":material/check:")
 
 with plot_slot:
-    knn_canvas(fig, key="sbs_canvas", height=530, on_click=state.place_query)
+    knn_canvas(fig, key="sbs_canvas", height=440 if presenter else 530, on_click=state.place_query)
     st.caption("Click anywhere on the plot, or type below, to move the query.")
 with plot_col:
     views.outside_note(query, bounds)
@@ -67,6 +69,7 @@ with side_col:
         st.metric("k, the neighbours that vote", k)
         if stage == "predict":
             views.prediction_box(trace, names, weighted=False, key="sbs_prediction")
+        st.markdown(explanation)
     if stage in ("count", "tie", "predict"):
         # At "count" a tied vote has no winner yet: no bar is outlined.
         winner = -1 if stage == "count" and trace.tied else int(trace.winner_code)

@@ -103,10 +103,13 @@ def test_projector_shows_plot_k_prediction_and_vote_without_scrolling(open_scree
 
 def test_desktop_plot_is_600_pixels_tall_with_the_vote_beside_it(open_screen):
     page = open_screen("desktop")
+    view = SCREENS["desktop"]["viewport"]
     b = page.evaluate(BOXES)
     screenshot(page, "screen_desktop")
     assert b["area"]["height"] >= 600 and b["area"]["width"] >= 600
     assert b["vote"]["left"] >= b["plot"]["right"]  # beside the plot, not under it
+    for part in ("area", "verdict", "prediction", "vote"):  # the first screen holds them all
+        assert inside(b[part], view), f"{part} {b[part]} is not on the 1440 x 900 screen"
     assert b["legend"]["bottom"] <= b["area"]["top"]  # the key sits above, taking no height
     assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
     # The rank labels are readable: none overlaps another, nor the query's star.
@@ -129,6 +132,32 @@ def test_desktop_plot_is_600_pixels_tall_with_the_vote_beside_it(open_screen):
         assert not overlap(a, star), f"rank {i + 1} label under the query's star"
         for j in range(i):
             assert not overlap(a, labels[j]), f"rank labels {j + 1} and {i + 1} overlap"
+
+
+VOTE_TEXT = """() => {
+    const box = (e) => e.getBoundingClientRect();
+    const names = Array.from(document.querySelectorAll('.knn-vote-name'));
+    const title = box(document.querySelector('.knn-vote-title'));
+    const axis = box(document.querySelector('.knn-vote-axis'));
+    return {
+        width: box(document.querySelector('.knn-vote')).width,
+        cut: names.filter(e => e.scrollWidth > e.clientWidth + 0.5).map(e => e.textContent),
+        overlap: title.right > axis.left && axis.right > title.left
+            && title.bottom > axis.top && axis.bottom > title.top,
+    };
+}"""
+
+
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+def test_a_narrow_side_column_keeps_the_class_names_and_the_vote_heading(open_screen, weights):
+    # 1280 px with the sidebar open: the side column is about 230 px wide.
+    query = "?weights=Distance" if weights == "distance" else ""
+    page = open_screen("projector", query)
+    vote = page.evaluate(VOTE_TEXT)
+    screenshot(page, f"screen_narrow_vote_{weights}", full_page=False)
+    assert vote["width"] < 260  # the case in question
+    assert vote["cut"] == [], f"class names cut: {vote['cut']}"
+    assert not vote["overlap"], "the vote's title overlaps its axis word"
 
 
 @pytest.mark.parametrize("name", ["tablet", "phone"])
@@ -199,6 +228,16 @@ def test_presenter_mode_on_the_pages_a_teacher_projects(open_screen, path):
     assert b["area"]["top"] < view["height"] - 200  # the plot starts on the first screen
     if path == "quiz":
         assert inside(b["area"], view)
+
+
+def test_step_by_step_presenter_shows_plot_k_prediction_and_vote_without_scrolling(open_screen):
+    page = open_screen("projector", "step_by_step?present=true&step=5")
+    view = SCREENS["projector"]["viewport"]
+    b = page.evaluate(BOXES)
+    screenshot(page, "screen_projector_step_by_step_predict", full_page=False)
+    for part in ("area", "k", "prediction", "vote"):
+        assert inside(b[part], view), f"{part} {b[part]} is not on the 1280 x 720 screen"
+    assert b["kPx"] >= 40 and b["predictionPx"] >= 36
 
 
 def test_a_sidebar_a_student_opens_on_a_phone_stays_open(browser, streamlit_url):
