@@ -12,7 +12,11 @@ button, all within ``--spread`` seconds. Reported, over ``--rounds`` questions:
 * answer -> teacher: from sending an answer to the teacher's dashboard (in Chromium) first
   showing an answer count that includes it, and the same for the last answer of each round;
 * the server's resident memory per connected student (its RSS with every student on the
-  question, less its RSS with the teacher alone, over the number of students).
+  question, less its RSS with the teacher alone, over the number of students);
+* from the database afterwards: one answer per student and question, holding the student's
+  pick, and how many taps were stored (an answer counts its changes, so a tap made again
+  after 5 s without an acknowledgement shows whether the first one had been stored, only
+  slowly acknowledged, or lost).
 
     python -m benchmarks.bench_class                 # 30 students, 5 questions, SQLite
     python -m benchmarks.bench_class --postgres      # the same on a throwaway PostgreSQL
@@ -25,6 +29,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -37,6 +42,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from knn_ui.class_store import ClassStore
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, REPO, free_port
 
 PAGE = "class_mode"
@@ -261,7 +267,8 @@ async def bench(args) -> None:
             )  # the dashboard counts everyone
             await asyncio.sleep(3)
             rss = rss_kib(process.pid)
-            acks, teacher_lags, last_lags, lost = [], [], [], 0
+            key = re.search(r"teacher=([\w-]+)", teacher.url).group(1)
+            acks, teacher_lags, last_lags, lost, picks = [], [], [], 0, {}
             asked = 0.0  # the first question was open before anyone joined
             for number in range(1, args.rounds + 1):
                 if number > 1:
@@ -272,7 +279,9 @@ async def bench(args) -> None:
 
                 async def one(student, number=number, asked=asked):
                     await asyncio.sleep(rng.uniform(0, args.spread))
-                    return await student.answer(number, asked, rng.choice(["red", "blue"]))
+                    pick = rng.choice(["red", "blue"])
+                    picks[number, student.name] = pick
+                    return await student.answer(number, asked, pick)
 
                 answered = await asyncio.gather(*(one(s) for s in students))
                 acks.extend(lag for _, lag, _ in answered)
@@ -290,9 +299,17 @@ async def bench(args) -> None:
             await browser.close()
         for student in students:
             await student.close()
+        store = ClassStore(database_url)
+        stored = store.export_rows(code, key)
+        store.dispose()
     finally:
         process.terminate()
         process.wait(timeout=20)
+    kept = {(r["question"], r["nickname"]): r for r in stored}
+    assert len(kept) == len(stored) == len(picks), "one answer per student and question"
+    wrong = [k for k, pick in picks.items() if ("red", "blue")[kept[k]["choice"]] != pick]
+    assert not wrong, f"answers not as tapped: {wrong}"
+    taps_stored = sum(r["changes"] + 1 for r in stored)
 
     def line(label, values, target):
         ms = [1000 * v for v in values]
@@ -309,7 +326,11 @@ async def bench(args) -> None:
     )
     print(f"all {args.students} joined in {join_time:.1f} s")
     print(line("answer -> acknowledgement", acks, "500 ms"))
-    print(f"taps with no acknowledgement within 5 s (tapped again): {lost} of {len(acks)}")
+    print(
+        f"taps with no acknowledgement within 5 s (tapped again): {lost} of {len(acks)}; "
+        f"taps stored: {taps_stored} of {len(acks) + lost}; one answer per student and "
+        f"question ({len(stored)}), each the student's pick"
+    )
     print(line("answer -> teacher's count", teacher_lags, "2 s"))
     print(line("last answer -> teacher's count", last_lags, "2 s"))
     print(

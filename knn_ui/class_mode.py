@@ -80,6 +80,9 @@ _JOIN_FAILS = "class_join_fails"  # (wrong codes in a row, time of the last one)
 _JOIN_MESSAGE = "class_join_message"
 _ANSWER_ERROR = "class_answer_error"
 _TEACHER_MESSAGE = "class_teacher_message"
+#: (what the screen shows, shown twice?, when): see :func:`redraw_due`.
+_STUDENT_DRAWN = "class_student_drawn"
+_TEACHER_DRAWN = "class_teacher_drawn"
 
 
 # --------------------------------------------------------------------------------------------
@@ -586,6 +589,25 @@ def landing(store: ClassStore, code: str = "") -> None:
 # --------------------------------------------------------------------------------------------
 # The student
 # --------------------------------------------------------------------------------------------
+def drawn(slot: str, view) -> None:
+    """Note in session state that the screen now shows ``view`` (any comparable value)."""
+    before = st.session_state.get(slot)
+    st.session_state[slot] = (view, before is not None and before[0] == view, time.time())
+
+
+def redraw_due(slot: str, view, poll: float) -> bool:
+    """Whether a screen must be drawn again: ``view`` changed, or it was drawn only once.
+
+    A drawing can be lost on its way: when a rerun request (a poll's timer, a tap) reaches
+    Streamlit just as a run ends, that run's output is dropped (its ScriptRunner is
+    replaced before its messages are sent; the load benchmark lost about 1 tap's redraw in
+    50 that way, with the answer stored). So each new view is drawn a second time, at least
+    half a poll later: a lost first drawing no longer leaves a stale screen.
+    """
+    shown, again, when = st.session_state.get(slot, (None, True, 0.0))
+    return view != shown or (not again and time.time() - when >= poll / 2)
+
+
 def _signature(current) -> tuple | None:
     if current is None:
         return None
@@ -619,16 +641,15 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
         join_form(store, code if store.room(code) else "")
         return
     remember_student(code, token)
-    current = store.current(code)
-    _follow(store, code, _signature(current))
     st.text(f"Class {code} · you are {student.shown_name}")  # a nickname: plain text
     _student_question(store, code, token)
+    _follow(store, code, token)
 
 
 @st.fragment(run_every=STUDENT_POLL)
-def _follow(store: ClassStore, code: str, seen) -> None:
-    """Check the room; redraw the whole screen when the question or its state changed."""
-    if _signature(store.current(code)) != seen:
+def _follow(store: ClassStore, code: str, token: str) -> None:
+    """Check the room; redraw the screen when what it shows changed (see :func:`redraw_due`)."""
+    if redraw_due(_STUDENT_DRAWN, store.student_view(code, token), STUDENT_POLL):
         st.rerun()
 
 
@@ -637,10 +658,18 @@ def _student_question(store: ClassStore, code: str, token: str) -> None:
     """Draw the question and the answer buttons; a tap reruns only this part."""
     current = store.current(code)
     question = None if current is None else current[1]
+    mine = None if question is None else store.my_answer(code, token, question.id)
+    drawn(
+        _STUDENT_DRAWN,
+        (
+            None if question is None else question.id,
+            None if question is None else question.state,
+            None if mine is None else mine.answered_at,
+        ),
+    )
     if question is None:
         st.info("You are in. Waiting for the first question…", icon=":material/hourglass_top:")
         return
-    mine = store.my_answer(code, token, question.id)
     revealed = question.state == "revealed"
     is_open = question.state == "open"
     st.markdown(f"**Question {question.number}.** {prompt(question)}")
@@ -910,31 +939,31 @@ def _dashboard_page(store: ClassStore, code: str, key: str) -> None:
     answers is drawn by :func:`_dashboard`, every second.
     """
     current = store.current(code)
-    seen = _signature(current)
+    drawn(_TEACHER_DRAWN, _signature(current))
     question = None if current is None else current[1]
     if question is None or question.kind != "class":
-        _dashboard(store, code, key, seen)
+        _dashboard(store, code, key)
         return
     plot_col, side_col = st.columns([3, 2], gap="medium")
     with plot_col:
         fig = question_figure(question, revealed=question.state == "revealed", height=480)
         st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
     with side_col:
-        _dashboard(store, code, key, seen)
+        _dashboard(store, code, key)
 
 
 @st.fragment(run_every=TEACHER_POLL)
-def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
+def _dashboard(store: ClassStore, code: str, key: str) -> None:
     """Draw the live part, again every second from the database, without pressing anything.
 
-    When the question or its state changed since the page drew it (``seen``), the whole
-    page is drawn again.
+    When the question or its state changed since the page drew it, the whole page is drawn
+    again (twice: see :func:`redraw_due`).
     """
     message = st.session_state.pop(_TEACHER_MESSAGE, None)
     if message:
         st.warning(message, icon=":material/block:")
     current = store.current(code)
-    if current is None or _signature(current) != seen:
+    if current is None or redraw_due(_TEACHER_DRAWN, _signature(current), TEACHER_POLL):
         st.rerun()  # a new question, a new state, or the class ended: the whole page
     _, question = current
     if question is None:

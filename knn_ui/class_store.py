@@ -602,6 +602,35 @@ class ClassStore:
                 )
         return Answer(student.id, values["choice"], values["x"], values["y"], now)
 
+    def student_view(self, code: str, token: str) -> tuple | None:
+        """Return what a student's screen shows, in one query; None when the room is not live.
+
+        ``(current question id, its state, when this student last answered it)``, each None
+        when missing: a student's screen polls this and redraws when it changes.
+        """
+        mine = answers.join(
+            students,
+            sa.and_(
+                students.c.id == answers.c.student_id,
+                students.c.token_hash == _hash(str(token)),
+            ),
+        )
+        query = (
+            sa.select(rooms.c.ended, rooms.c.expires_at, questions.c.id, questions.c.state)
+            .add_columns(mine.c.class_answers_answered_at)
+            .select_from(
+                rooms.outerjoin(questions, questions.c.id == rooms.c.current_question).outerjoin(
+                    mine, mine.c.class_answers_question_id == questions.c.id
+                )
+            )
+            .where(rooms.c.code == normalise_code(code))
+        )
+        with self._reading() as conn:
+            row = conn.execute(query).first()
+        if row is None or row.ended or row.expires_at <= self._clock():
+            return None
+        return row[2], row[3], row[4]
+
     def my_answer(self, code: str, token: str, question_id: int) -> Answer | None:
         """Return this student's answer to a question of the live room, or None."""
         with self._reading() as conn:

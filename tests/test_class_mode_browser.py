@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from knn_core.datasets import make_dataset
 from knn_core.models import KNNClassifier
@@ -310,3 +311,64 @@ def test_names_stay_plain_text_and_a_nickname_can_be_hidden(browser, tmp_path):
             (NICKNAMES[2], "no", CLASS_NAMES[0]),
         ]
         store.dispose()
+
+
+class LoseOneDrawing:
+    """Route a page's Streamlit websocket, losing the server's messages of one run on demand.
+
+    Once :attr:`armed`, every message from the server is dropped until a drawing holding
+    ``text`` and the end of its run have gone by: the page never sees that run, as happens
+    when Streamlit replaces a ScriptRunner whose output is not sent yet.
+    """
+
+    def __init__(self, text: str):
+        self.text = text.encode()
+        self.armed = self.seen = self.done = False
+
+    def route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda message: self._forward(ws, message))
+
+    def _forward(self, ws, message) -> None:
+        if not self.armed or self.done or isinstance(message, str):
+            ws.send(message)
+            return
+        self.seen = self.seen or self.text in message
+        msg = ForwardMsg()
+        msg.ParseFromString(message)
+        self.done = self.seen and msg.WhichOneof("type") == "script_finished"
+
+
+def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
+    """The phone shows the acknowledgement even when the tap's own redraw never arrives."""
+    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    store = ClassStore(database)
+    code, key = store.create_room()
+    with servers(database, 1) as (url,):
+        page = browser.new_context(**PHONE).new_page()
+        lose = LoseOneDrawing("Saved: red.")
+        page.route_web_socket(re.compile(r"/_stcore/stream"), lose.route)
+        page.goto(f"{url}{PAGE}?room={code}")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Nickname (optional)").fill("Ada")
+        page.get_by_role("button", name="Join").tap()
+        page.wait_for_selector("text=you are Ada", timeout=WAIT)
+        spec = class_mode.view_spec(
+            "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
+        )
+        question = store.ask(code, key, "class", spec)
+        page.get_by_text("Tap your answer.").wait_for(timeout=WAIT)
+        lose.armed = True
+        page.get_by_role("button", name=re.compile("red")).tap()
+        for _ in range(WAIT // 100):
+            if lose.done:
+                break
+            page.wait_for_timeout(100)
+        assert lose.done  # the tap's drawing, "Saved: red.", was lost on its way
+        assert page.get_by_text("Tap your answer.").count() == 1  # the phone still says so
+        page.get_by_text("Saved: red.").wait_for(timeout=WAIT)  # drawn again by the poll
+        (answer,) = store.export_rows(code, key)  # stored once, by the one tap
+        assert (answer["question"], answer["choice"], answer["changes"]) == (question.number, 0, 0)
+        assert_no_exception(page)
+    store.dispose()

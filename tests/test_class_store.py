@@ -470,3 +470,21 @@ def test_servers_starting_at_once_create_or_upgrade_the_schema_once(url, clock, 
     assert sorted(versions) == ([1, 2] if start == "version 1" else [2])
     for store in opened:
         store.dispose()
+
+
+def test_student_view_follows_the_room_and_the_students_own_answer(store, clock):
+    code, key = store.create_room()
+    _, ada = store.join(code, "Ada")
+    _, bob = store.join(code, "Bob")
+    assert store.student_view(code, ada) == (None, None, None)
+    question = store.ask(code, key, "class", CLASS_SPEC)
+    assert store.student_view(code, ada) == (question.id, "open", None)
+    store.answer(code, bob, question.id, choice=1)  # someone else's answer changes nothing
+    assert store.student_view(code, ada) == (question.id, "open", None)
+    clock.now += 1
+    store.answer(code, ada, question.id, choice=2)
+    assert store.student_view(code, ada) == (question.id, "open", clock.now)
+    store.set_state(code, key, "revealed")
+    assert store.student_view(code, ada) == (question.id, "revealed", clock.now)
+    store.end_room(code, key)
+    assert store.student_view(code, ada) is None
