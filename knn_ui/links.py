@@ -6,8 +6,8 @@ URL by Streamlit. What this module adds, in :func:`run` (app.py calls it instead
 
 * On a session's first run, the table reads the link (:func:`knn_ui.params.read_link`); each
   page checks the values it draws against the table and its own rules (``k <= n``, the query
-  near the data), and the URL updates Streamlit would send are held back while the page runs,
-  so loading a link pushes no browser-history entry.
+  near the data). No widget is bound to the URL, so Streamlit itself changes no link value
+  and loading a link pushes no browser-history entry.
 * After the page ran, every key of the link the page could not use as given is reported in a
   short notice at the top of the page: a value the table refuses (``k=abc``, ``k=0``,
   ``n=15`` off the offered sizes, ``qx=1e400``, ``metric=foo``, a repeated slider key), one the
@@ -363,15 +363,6 @@ def _run(page) -> None:
             _late_findings(memo, page)
         _draw(slot, memo, page, _sync_table_keys())
         return
-    try:
-        ctx, state = internals.script_context()
-        params = state.query_params
-        internals.hold_url_updates(ctx, params)
-    except Exception:  # noqa: BLE001 - an unknown Streamlit: plain behaviour, no notice
-        memo["done"] = True
-        page.run()
-        _draw(slot, memo, page, _sync_table_keys())
-        return
     finished = False
     try:
         page.run()
@@ -380,9 +371,7 @@ def _run(page) -> None:
         finished = True
         raise
     finally:
-        # An interrupted run (a rerun request) keeps holding URL updates and checks next run.
-        internals.release_url_updates(params)
-        if finished:
+        if finished:  # an interrupted run (a rerun request) checks the link next run
             _check_link(memo, page)
             _draw(slot, memo, page)
 

@@ -15,8 +15,6 @@ helper                     what it reaches, and why
                            running session's ``SessionState`` and query-parameter store.
 ``main_script_path``       ``ctx.main_script_path``: where ``static/`` is, for plotly.js.
 ``query_string``           ``QueryParams._query_params``: the URL query as the server holds it.
-``hold_url_updates``       replaces ``QueryParams._send_query_param_msg`` on the first run,
-``release_url_updates``    so loading a link pushes no browser history entry.
 ``set_param_quietly``      ``QueryParams.set_with_no_forward_msg`` /
                            ``discard_param_no_forward_msg`` and ``ctx.query_string``: write
                            the URL on the server; the address bar is fixed with
@@ -34,11 +32,9 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 __all__ = [
     "StopException",
-    "hold_url_updates",
     "leave_folder_mode",
     "main_script_path",
     "query_string",
-    "release_url_updates",
     "script_context",
     "set_param_quietly",
 ]
@@ -63,20 +59,6 @@ def main_script_path() -> str | None:
 def query_string(params) -> str:
     """Return the URL query string of Streamlit's query-parameter store ``params``."""
     return urlencode(params._query_params, doseq=True)
-
-
-def hold_url_updates(ctx, params) -> None:
-    """Keep URL changes on the server only (no browser message, so no history entry)."""
-
-    def _record_only() -> None:
-        ctx.query_string = query_string(params)
-
-    params._send_query_param_msg = _record_only
-
-
-def release_url_updates(params) -> None:
-    """Undo :func:`hold_url_updates`."""
-    params.__dict__.pop("_send_query_param_msg", None)
 
 
 def set_param_quietly(key: str, value: str | list[str] | None) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 
 import streamlit
-from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
 from knn_ui import streamlit_internals as internals
@@ -86,25 +85,6 @@ st.write(internals.query_string(state.query_params), "|", ctx.query_string)
         "k": "7",
         "many": ["1", "2"],
     }
-
-
-def test_holding_url_updates_replaces_the_message_sender_and_releasing_restores_it():
-    assert callable(QueryParams._send_query_param_msg)
-    at = _run(
-        """
-import streamlit as st
-from knn_ui import streamlit_internals as internals
-ctx, state = internals.script_context()
-params = state.query_params
-internals.hold_url_updates(ctx, params)
-held = "_send_query_param_msg" in params.__dict__
-st.query_params["k"] = "5"  # goes through the held sender: recorded on the server only
-recorded = ctx.query_string
-internals.release_url_updates(params)
-st.text(f"{held} {recorded} {'_send_query_param_msg' in params.__dict__}")
-"""
-    )
-    assert at.text[0].value.split() == ["True", "k=5", "False"]
 
 
 def test_leave_folder_mode_switches_the_pages_manager_flag():
