@@ -11,14 +11,13 @@ helper                     what it reaches, and why
 ========================== ============================================================
 ``StopException``          ``streamlit.runtime.scriptrunner_utils.exceptions``: tell
                            ``st.stop()`` from a crash, so a link is still checked.
-``script_context``         ``get_script_run_ctx()`` and ``ctx.session_state._state``: the
-                           running session's ``SessionState`` and query-parameter store.
 ``main_script_path``       ``ctx.main_script_path``: where ``static/`` is, for plotly.js.
-``query_string``           ``QueryParams._query_params``: the URL query as the server holds it.
-``set_param_quietly``      ``QueryParams.set_with_no_forward_msg`` /
-                           ``discard_param_no_forward_msg`` and ``ctx.query_string``: write
-                           the URL on the server; the address bar is fixed with
-                           ``history.replaceState`` (:func:`knn_ui.links.address_bar_script`).
+``set_param_quietly``      ``get_script_run_ctx()``, ``ctx.session_state._state.query_params``,
+                           ``QueryParams.set_with_no_forward_msg`` /
+                           ``discard_param_no_forward_msg``, ``QueryParams._query_params`` and
+                           ``ctx.query_string``: write the URL on the server; the address bar
+                           is fixed with ``history.replaceState``
+                           (:func:`knn_ui.links.address_bar_script`).
 ``leave_folder_mode``      ``PagesManager.uses_pages_directory``: route a server's first run
                            through ``app.py`` (see :mod:`knn_ui.router`).
 ========================== ============================================================
@@ -34,18 +33,8 @@ __all__ = [
     "StopException",
     "leave_folder_mode",
     "main_script_path",
-    "query_string",
-    "script_context",
     "set_param_quietly",
 ]
-
-
-def script_context():
-    """Return ``(script run context, SessionState)`` of the running script."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx, ctx.session_state._state
 
 
 def main_script_path() -> str | None:
@@ -56,20 +45,17 @@ def main_script_path() -> str | None:
     return ctx.main_script_path if ctx else None
 
 
-def query_string(params) -> str:
-    """Return the URL query string of Streamlit's query-parameter store ``params``."""
-    return urlencode(params._query_params, doseq=True)
-
-
 def set_param_quietly(key: str, value: str | list[str] | None) -> None:
     """Set ``?key=value`` (``None``: remove it) on the server without a browser message."""
-    ctx, state = script_context()
-    params = state.query_params
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    params = ctx.session_state._state.query_params
     if value is None:
         params.discard_param_no_forward_msg(key)
     else:
         params.set_with_no_forward_msg(key, value)
-    ctx.query_string = query_string(params)
+    ctx.query_string = urlencode(params._query_params, doseq=True)
 
 
 def leave_folder_mode() -> bool:
