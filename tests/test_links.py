@@ -259,6 +259,11 @@ OTHER_PAGES = [
     ("pages/searching_fast.py", {"depth": "-4"}, [IGNORED.format("depth=-4")]),
     (
         "pages/searching_fast.py",
+        {"sstep": "9999"},
+        ["Ignored sstep=9999 in the link: this search has 12 steps; the default is used."],
+    ),
+    (
+        "pages/searching_fast.py",
         {"budget": "x", "zoom": "maybe"},
         [IGNORED.format("budget=x"), IGNORED.format("zoom=maybe")],
     ),  # fmt: skip

@@ -113,6 +113,16 @@ def test_canonical_link_text(key, value, text):
     assert TABLE[key].text(value) == text
 
 
+def test_a_pages_values_are_one_read_only_object():
+    values = params.Values({"data": "moons", "n": 200, "noise": 0.7, "seed": 4, "classes": 2})
+    assert values.data_key == ("moons", 200, 0.7, 4, 2)
+    with pytest.raises(AttributeError):
+        values.k = 5
+    with pytest.raises(AttributeError):
+        _ = values.k  # not drawn: no silent default
+    assert values.replace(k=5).k == 5 and "k" not in values
+
+
 def test_a_page_declares_its_own_defaults():
     from knn_ui import choosing_k, step_by_step
 
