@@ -83,6 +83,9 @@ _TEACHER_MESSAGE = "class_teacher_message"
 #: (what the screen shows, shown twice?, when): see :func:`redraw_due`.
 _STUDENT_DRAWN = "class_student_drawn"
 _TEACHER_DRAWN = "class_teacher_drawn"
+#: Keys of a student's two fragments: a tap redraws both.
+_QUESTION_FRAGMENT = "class_question"
+_STATUS_FRAGMENT = "class_status"
 
 
 # --------------------------------------------------------------------------------------------
@@ -616,10 +619,12 @@ def _signature(current) -> tuple | None:
 
 
 def _answer(store: ClassStore, code: str, token: str, question_id: int, **value) -> None:
+    """Answer callback: store the answer, then draw the answer area and the status again."""
     try:
         store.answer(code, token, question_id, **value)
     except ClassError as error:
         st.session_state[_ANSWER_ERROR] = str(error)
+    st.rerun([_QUESTION_FRAGMENT, _STATUS_FRAGMENT])
 
 
 def _answer_k(store: ClassStore, code: str, token: str, question_id: int, key: str) -> None:
@@ -642,34 +647,43 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
         return
     remember_student(code, token)
     st.text(f"Class {code} · you are {student.shown_name}")  # a nickname: plain text
-    _student_question(store, code, token)
-    _follow(store, code, token)
-
-
-@st.fragment(run_every=STUDENT_POLL)
-def _follow(store: ClassStore, code: str, token: str) -> None:
-    """Check the room; redraw the screen when what it shows changed (see :func:`redraw_due`)."""
-    if redraw_due(_STUDENT_DRAWN, store.student_view(code, token), STUDENT_POLL):
-        st.rerun()
-
-
-@st.fragment
-def _student_question(store: ClassStore, code: str, token: str) -> None:
-    """Draw the question and the answer buttons; a tap reruns only this part."""
     current = store.current(code)
     question = None if current is None else current[1]
-    mine = None if question is None else store.my_answer(code, token, question.id)
-    drawn(
-        _STUDENT_DRAWN,
-        (
-            None if question is None else question.id,
-            None if question is None else question.state,
-            None if mine is None else mine.answered_at,
-        ),
-    )
+    drawn(_STUDENT_DRAWN, _signature(current))
     if question is None:
         st.info("You are in. Waiting for the first question…", icon=":material/hourglass_top:")
+        _student_status(store, code, token)
         return
+    _student_question(store, code, token)
+    _student_status(store, code, token)
+    if question.state == "revealed":
+        _student_reveal(question, store.my_answer(code, token, question.id))
+
+
+@st.fragment(run_every=STUDENT_POLL, key=_STATUS_FRAGMENT)
+def _student_status(store: ClassStore, code: str, token: str) -> None:
+    """Follow the room, and say what the student's answer is, again at every check.
+
+    The whole screen is drawn again when the question or its state changed. Drawn at every
+    check, the answer's status comes back on its own when the tap's own drawing was lost on
+    its way (see :func:`redraw_due`): "Saved" always reaches the phone.
+    """
+    current = store.current(code)
+    if current is None or redraw_due(_STUDENT_DRAWN, _signature(current), STUDENT_POLL):
+        st.rerun()  # a new question, a new state, or the class ended: the whole screen
+    _, question = current
+    if question is not None:
+        _answer_status(question, store.my_answer(code, token, question.id))
+
+
+@st.fragment(key=_QUESTION_FRAGMENT)
+def _student_question(store: ClassStore, code: str, token: str) -> None:
+    """Draw the question and the answer buttons; a tap reruns this part and the status."""
+    current = store.current(code)
+    if current is None or current[1] is None:
+        st.rerun()  # the class ended meanwhile: the whole screen says so
+    _, question = current
+    mine = store.my_answer(code, token, question.id)
     revealed = question.state == "revealed"
     is_open = question.state == "open"
     st.markdown(f"**Question {question.number}.** {prompt(question)}")
@@ -720,14 +734,14 @@ def _student_question(store: ClassStore, code: str, token: str) -> None:
             else None,
             click_hint="tap to answer here" if is_open else "answers are closed",
         )
-    _student_status(question, mine)
 
 
 def _answer_spot(store, code, token, question_id, x, y) -> None:
     _answer(store, code, token, question_id, x=float(x), y=float(y))
 
 
-def _student_status(question: Question, mine: Answer | None) -> None:
+def _answer_status(question: Question, mine: Answer | None) -> None:
+    """Say what the student's answer is: saved, closed, right or not."""
     if question.state == "open":
         if mine is None:
             st.info("Tap your answer.", icon=":material/touch_app:")
@@ -757,6 +771,10 @@ def _student_status(question: Question, mine: Answer | None) -> None:
             f"Not this time. Your answer: {views.literal(answer_text(question, mine))}.",
             icon=":material/cancel:",
         )
+
+
+def _student_reveal(question: Question, mine: Answer | None) -> None:
+    """After the reveal: what KNN does here, the vote or the accuracy of every k."""
     st.text(reveal_text(question, mine))  # class names: plain text
     if question.kind == "class":
         spec = question.spec
