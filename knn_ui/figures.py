@@ -18,7 +18,6 @@ from knn_ui.style import (
     class_color,
     class_outline,
     class_symbol,
-    tint,
 )
 
 __all__ = [
@@ -105,32 +104,69 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
     )
 
 
-def _regions_trace(regions: Regions, names: Sequence[str]) -> dict:
-    # One heatmap: z = class code + intensity, so each class owns the colour band
-    # [code, code + 1) from a light tint (a close vote) to a stronger tint (a unanimous one).
+#: Tint of a class's region where the vote was closest, and where it was unanimous.
+CLOSE_VOTE_TINT, REGION_TINT = 0.10, 0.45
+#: Bands of vote confidence inside a region (more bands: a finer gradient, a slower plot).
+CONFIDENCE_BANDS = 4
+
+
+def _whitened(color: str, share: float) -> str:
+    """``color`` (``#RRGGBB``) mixed with white, ``share`` of it kept: an opaque ``rgb(...)``."""
+    r, g, b = (round(255 - share * (255 - int(color[i : i + 2], 16))) for i in (1, 3, 5))
+    return f"rgb({r},{g},{b})"
+
+
+def _region_traces(regions: Regions, names: Sequence[str]) -> list[dict]:
+    # One filled contour trace per class, over z = 0 outside the class's region and
+    # 1 + intensity inside (intensity 0 for the closest vote, 1 for a unanimous one): the
+    # region's edge is the 0.5 contour, its inner bands the confidence. Contours are
+    # interpolated between cell centres and smoothed like the boundary line drawn over them,
+    # so neither the regions nor their shading show a staircase along the grid (a heatmap's
+    # cells did), and each fill is one class's colour only. The tint runs from CLOSE_VOTE_TINT at
+    # the closest vote to REGION_TINT where it was unanimous.
     n_classes = len(names)
     lowest = 1.0 / n_classes
     intensity = np.clip((regions.confidence - lowest) / max(1.0 - lowest, 1e-12), 0.0, 1.0)
-    z = (regions.codes + 0.999 * intensity).astype(np.float32)  # half the bytes per rerun
-    # Plotly needs the colour scale to run from exactly 0 to exactly 1.
-    scale = []
+    step = 1.0 / CONFIDENCE_BANDS
+    traces = []
     for c in range(n_classes):
-        scale.append([c / n_classes, tint(class_color(c, names), 0.10)])
-        end = 1.0 if c == n_classes - 1 else (c + 0.999) / n_classes
-        scale.append([end, tint(class_color(c, names), 0.45)])
-    return dict(
-        type="heatmap",
-        x=regions.xs,
-        y=regions.ys,
-        z=z,
-        zmin=0,
-        zmax=n_classes,
-        colorscale=scale,
-        showscale=False,
-        hoverinfo="skip",
-        zsmooth=False,
-        name="decision regions",
-    )
+        inside = regions.codes == c
+        if not inside.any():
+            continue
+        # z runs 0..2 (sent as 0..200; colour scale positions 0..1); from the edge (0.5) up
+        # it is at least the closest vote's tint. The bands are filled one over the other, so
+        # their colours are opaque and the trace's opacity makes them a tint (grid lines show).
+        color = class_color(c, names)
+        close = _whitened(color, CLOSE_VOTE_TINT / REGION_TINT)
+        scale = [[0.0, "rgba(255,255,255,0)"], [0.2499, "rgba(255,255,255,0)"]]
+        scale += [[0.25, close], [0.5, close], [1.0, _whitened(color, 1.0)]]
+        traces.append(
+            dict(
+                type="contour",
+                x=regions.xs,
+                y=regions.ys,
+                # In hundredths, one byte a cell (a quarter of float32's bytes per layer).
+                z=np.where(inside, np.round(100 * (1.0 + intensity)), 0).astype(np.uint8),
+                zmin=0,
+                zmax=200,
+                autocontour=False,
+                contours=dict(
+                    coloring="fill",
+                    start=50,
+                    end=200 - 50 * step,
+                    size=100 * step,
+                    showlines=False,
+                ),
+                colorscale=scale,
+                opacity=REGION_TINT,
+                line=dict(width=0, smoothing=1.3),
+                showscale=False,
+                showlegend=False,
+                hoverinfo="skip",
+                name="decision regions",
+            )
+        )
+    return traces
 
 
 def _boundary_traces(regions: Regions, n_classes: int) -> list[dict]:
@@ -291,7 +327,7 @@ def playground_figure(
     codes = np.asarray(codes)
     traces = []
     if regions is not None:
-        traces.append(_regions_trace(regions, names))
+        traces.extend(_region_traces(regions, names))
         traces.extend(_boundary_traces(regions, len(names)))
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)

@@ -175,6 +175,7 @@ def neighbour_table(trace, X, names: Sequence[str]) -> None:
 _COMPACT_HEADER_CSS = """
 <style>
   .stApp [data-testid="stMainBlockContainer"] { padding-top: 1.75rem; }
+  .stApp [data-testid="stHeader"] { background: transparent; }
   .stApp .st-key-knn_compact_title h1 { padding: 0 0 0.25rem 0; font-size: 2.25rem; }
 </style>
 """

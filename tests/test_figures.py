@@ -78,8 +78,15 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     assert list(fig.layout.xaxis.range) == list(bounds[0])
     # The legend is a key: clicking an entry cannot hide a class whose points still vote.
     assert fig.layout.legend.itemclick is False and fig.layout.legend.itemdoubleclick is False
-    heat = fig.data[0]
-    assert heat.type == "heatmap" and np.asarray(heat.z).shape == regions.codes.shape
+    # The regions: one filled contour per class (smooth edges, no staircase of grid cells),
+    # 0 outside the class's region and 100 to 200 inside, stronger where the vote was surer.
+    fills = [t for t in fig.data if t.name == "decision regions"]
+    assert fills == list(fig.data[: len(fills)]) and len(fills) >= 1
+    for fill in fills:
+        assert fill.type == "contour" and fill.contours.coloring == "fill"
+        assert fill.line.smoothing > 0 and fill.contours.start == 50
+        z = np.asarray(fill.z)
+        assert z.shape == regions.codes.shape and set(np.unique(z)) <= {0, *range(100, 201)}
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
@@ -102,8 +109,12 @@ def test_the_decision_boundary_is_a_line_around_each_region(n_classes):
         assert (line.contours.start, line.contours.end) == (0.5, 0.5)
         np.testing.assert_array_equal(np.asarray(line.z), (codes == c).astype(int))
         assert line.line.smoothing > 0 and line.showlegend is False
-    # The shading stays: the heatmap comes first, the lines over it, the points on top.
-    assert fig.data[0].type == "heatmap" and fig.data[len(lines) + 1].name == names[0]
+    # The shading stays: a fill per class first, the lines over them, the points on top.
+    fills = fig.data[:n_classes]
+    assert [t.name for t in fills] == ["decision regions"] * n_classes
+    for c, fill in enumerate(fills):
+        np.testing.assert_array_equal(np.asarray(fill.z) > 0, codes == c)
+    assert fig.data[n_classes + len(lines)].name == names[0]
 
 
 def test_user_class_names_are_not_markup():
@@ -161,7 +172,9 @@ def test_class_names_that_are_colour_names_get_those_colours(names, colors):
     assert [t.marker.color for t in points] == colors
     shape_of = dict(zip(style.CLASS_COLORS, style.CLASS_SYMBOLS, strict=True))
     assert [t.marker.symbol for t in points] == [shape_of[c] for c in colors]
-    heat = next(t for t in fig.data if t.type == "heatmap")
-    assert heat.colorscale[0][1] == style.tint(colors[0], 0.10)
+    fill = next(t for t in fig.data if t.name == "decision regions")  # class 0's region
+    rgb = tuple(int(colors[0][i : i + 2], 16) for i in (1, 3, 5))
+    assert fill.colorscale[-1][1] == "rgb({},{},{})".format(*rgb)  # as a tint: the opacity
+    assert fill.opacity == figures.REGION_TINT
     star = next(s for s in fig.layout.shapes if s.name == "query")
     assert star.fillcolor == colors[0]
