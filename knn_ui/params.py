@@ -619,12 +619,22 @@ def draw(
     return value
 
 
-def fit(key: str, value, *, low=None, high=None, allowed=None, reason: str | None = None):
+def fit(
+    key: str,
+    value,
+    *,
+    low=None,
+    high=None,
+    allowed=None,
+    reason: str | None = None,
+    container=None,
+):
     """Return ``value`` within this page's limits, with the one visible note if it had to change.
 
     The one place a value is adjusted for a page (:func:`draw` calls it for every widget; the
-    Playground calls it for k once hand edits removed points):
-    ``"k was lowered to 40: there are only 40 points."``.
+    Playground calls it for k once hand edits removed points, Step by step for the k of its
+    held-out walk): ``"k was lowered to 40: there are only 40 points."``. The note goes to the
+    sidebar, or to ``container`` (a section that uses the value on its own).
     """
     param = TABLE[key]
     fixed = _clip(value, low, high, allowed)
@@ -634,7 +644,8 @@ def fit(key: str, value, *, low=None, high=None, allowed=None, reason: str | Non
         verb = "set"
         if param.kind in ("int", "float"):
             verb = "lowered" if fixed < value else "raised"
-        note(f"{param.label.split(' (')[0]} was {verb} to {param.text(fixed)}: {reason}.")
+        name = param.label.split(" (")[0]
+        note(f"{name} was {verb} to {param.text(fixed)}: {reason}.", container)
     return fixed
 
 

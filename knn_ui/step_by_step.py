@@ -36,6 +36,7 @@ __all__ = [
     "code_note",
     "code_text",
     "held_out",
+    "held_out_split",
     "held_out_figure",
     "held_out_section",
     "held_out_trace",
@@ -656,16 +657,23 @@ def held_out_figure(
 # Cached calls
 # --------------------------------------------------------------------------------------------
 @st.cache_resource(max_entries=32, show_spinner=False)
-def held_out(data_key: tuple, k: int):
-    """Split the toy data, fit on the training part; return the split, model and walk.
+def held_out_split(data_key: tuple):
+    """Return ``(X_train, X_test, y_train, y_test)``: the toy data with some points held out.
 
-    Returns ``(X_train, X_test, y_train, y_test, model, walk)``; k is capped at the training
-    size. The split's seed is the data set's seed, so a link reproduces it.
+    The split's seed is the data set's seed, so a link reproduces it.
     """
     X, y, _ = cache.dataset(*data_key)
-    seed = int(data_key[3])
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=HELD_OUT_RATIO, seed=seed)
-    model = KNNClassifier(min(k, len(X_train))).fit(X_train, y_train)
+    return train_test_split(X, y, test_size=HELD_OUT_RATIO, seed=int(data_key[3]))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def held_out(data_key: tuple, k: int):
+    """Fit on the training part (``k`` at most its size); return the split, model and walk.
+
+    Returns ``(X_train, X_test, y_train, y_test, model, walk)``.
+    """
+    X_train, X_test, y_train, y_test = held_out_split(data_key)
+    model = KNNClassifier(k).fit(X_train, y_train)
     return X_train, X_test, y_train, y_test, model, held_out_walk(model, X_test, y_test)
 
 
@@ -687,10 +695,14 @@ def held_out_section(data_key: tuple, k: int, bounds) -> None:
     from the parameter table; the fragment writes it to the URL itself
     (:func:`knn_ui.links.follow_fragment`), since its reruns skip the page's own URL update.
     """
+    n_train = len(held_out_split(data_key)[0])
+    st.header("Step through the toy data set")
+    k = params.fit(
+        "k", k, high=n_train, reason=f"{n_train} points vote in this walk", container=st
+    )  # with the same note as anywhere else; the slider above keeps its k
     X_train, X_test, y_train, y_test, model, walk = held_out(data_key, k)
     names = style_names(model.classes_)
     n_test = len(X_test)
-    st.header("Step through the toy data set")
     st.markdown(
         f"Hide {HELD_OUT_RATIO:.0%} of the points ({n_test} of them), let the other "
         f"{len(X_train)} vote with k = {model.n_neighbors}, and classify the hidden points one "

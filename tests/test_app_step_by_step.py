@@ -262,3 +262,13 @@ def test_the_function_listing_has_both_modes_and_the_regression_page_marks_mode_
     listing = next(c.value for c in at.code if "def knn(" in c.value)
     marked = [line for line in listing.splitlines() if line.startswith("→")]
     assert [line[1:].strip() for line in marked] == ["return np.mean(values)"]
+
+
+def test_a_k_larger_than_the_held_out_walks_training_part_is_lowered_with_the_usual_note():
+    at = open_page({"n": "10", "k": "10"})
+    assert at.slider(key="k").value == 10  # the main walk uses all 10 points
+    n_train = 10 - int(at.slider(key="tp").max)  # the slider runs over the held-out points
+    note = f"k was lowered to {n_train}: {n_train} points vote in this walk."
+    assert [i.value for i in at.main.info if i.value.startswith("k was")] == [note]
+    assert any(f"vote with k = {n_train}," in m.value for m in at.markdown)
+    assert not at.exception
