@@ -696,9 +696,15 @@ def _student_question(store: ClassStore, code: str, token: str) -> None:
         if revealed:  # on a phone the legend would take half the plot; the text below says it
             fig.update_layout(showlegend=False, margin_t=20)
         st.plotly_chart(fig, key="class_plot", theme=None, config={"staticPlot": True})
+        winner = int(_trace(spec).winner_code) if revealed else -1
         for choice, name in enumerate(spec["names"]):
             st.button(
-                quiz.class_choice_label(choice, views.literal(name)),
+                quiz.class_choice_label(
+                    choice,
+                    views.literal(name),
+                    picked=revealed and mine is not None and mine.choice == choice,
+                    answer=choice == winner,
+                ),
                 key=f"class_choice_{question.id}_{choice}",
                 on_click=_answer,
                 args=(store, code, token, question.id),
@@ -793,7 +799,7 @@ def _student_reveal(question: Question, mine: Answer | None) -> None:
 # --------------------------------------------------------------------------------------------
 TEACHER_CSS = """
 <style>
-  .stMainBlockContainer { padding-top: 2.5rem; }
+  .stMainBlockContainer { padding-top: 1.25rem; }
   .knn-qr { width: 110px; height: 110px; display: block; }
   .knn-qr-caption { font-size: 0.9rem; color: #4b4f57; }
   .knn-join { display: flex; align-items: center; gap: 2rem; font-size: 1.5rem;
@@ -804,7 +810,8 @@ TEACHER_CSS = """
     font-size: 2.6rem; }
   .stApp [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
     font-size: 1.2rem; }
-  .stApp [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
+  .stApp [data-testid="stMarkdownContainer"] p, .stApp [data-testid="stText"] {
+    font-size: 1.2rem; }
 </style>
 """
 
@@ -1008,10 +1015,25 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
                     fig.add_trace(spots_trace(question, given, revealed=revealed))
             st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
     with side_col:
+        # For the room first (the question, the counts, the reveal, the answers), then the
+        # teacher's buttons: at 1280 x 720 all of it fits on the screen.
         st.markdown(f"**Question {question.number}.** {prompt(question)}")
-        joined_col, answered_col = st.columns(2)
-        joined_col.metric("Joined", joined)
-        answered_col.metric("Answered", f"{len(given)} of {joined}")
+        first_col, second_col = st.columns(2)
+        if revealed:
+            right = sum(is_right(question, a) for a in given)
+            first_col.metric("Answered", f"{len(given)} of {joined}")
+            second_col.metric("Right", f"{right} of {len(given)}")
+            st.text(reveal_text(question, None))  # class names: plain text
+        else:
+            first_col.metric("Joined", joined)
+            second_col.metric("Answered", f"{len(given)} of {joined}")
+        if question.kind == "class":
+            st.plotly_chart(
+                answers_figure(question, given, revealed=revealed, height=190),
+                key="class_answers",
+                theme=None,
+                config={"staticPlot": True},
+            )
         buttons = st.container(horizontal=True)
         if question.state == "open":
             buttons.button(
@@ -1020,22 +1042,21 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
                 on_click=_teacher_do,
                 args=(store, code, key, "closed"),
             )
-        else:
+        elif not revealed:
             buttons.button(
                 "Reopen",
                 icon=":material/lock_open:",
                 on_click=_teacher_do,
                 args=(store, code, key, "open"),
-                disabled=revealed,
             )
-        buttons.button(
-            "Reveal",
-            icon=":material/visibility:",
-            on_click=_teacher_do,
-            args=(store, code, key, "revealed"),
-            disabled=revealed,
-            type="primary",
-        )
+        if not revealed:  # once revealed, the one step left is the next question
+            buttons.button(
+                "Reveal",
+                icon=":material/visibility:",
+                on_click=_teacher_do,
+                args=(store, code, key, "revealed"),
+                type="primary",
+            )
         buttons.button(
             "Next question",
             icon=":material/arrow_forward:",
@@ -1043,17 +1064,6 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
             args=(store, code, key, "next", "", question.id),
             help="A new 'predict the class' question at another spot on the same data.",
         )
-        if question.kind == "class":
-            st.plotly_chart(
-                answers_figure(question, given, revealed=revealed),
-                key="class_answers",
-                theme=None,
-                config={"staticPlot": True},
-            )
-        if revealed:
-            right = sum(is_right(question, a) for a in given)
-            st.text(reveal_text(question, None))  # class names: plain text
-            st.markdown(f"**{right} of {len(given)}** answers right.")
     _joined_names(store, code, key)
 
 
