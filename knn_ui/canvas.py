@@ -38,15 +38,16 @@ points and model) travels as a :class:`PlotLayer`, an element of its own just be
 (``canvas_layer.js``); the plot's own payload holds only the layout shapes, the query, the
 verdict and a few settings, and names its layer by id. A click on the Playground changes only
 the shapes: the layer's bytes are the same as before, so Streamlit's message cache sends a
-reference of a few bytes in their place (measured: bytes per click 254 kB -> about 8 kB, see
-``benchmarks/bench_server.py``), and a page may cache the layer itself (no figure is built or
-serialised for a click). A payload identical to the one drawn (a rerun caused by another
-widget) is not redrawn. A payload whose layer and height are those drawn is drawn with
-``Plotly.relayout`` on the shapes alone, in about 5 ms: ``Plotly.react`` would treat moved
-shapes as a reason to recompute and redraw every trace, decision regions included (~100 ms),
-and restyling even one legend entry makes Plotly redo every trace's defaults (~30 ms), so the
-figure's legend does not change with the query. The preview's search index is built again
-only when its points or model changed.
+reference of a few bytes in their place, and a page may cache the layer itself (no figure is
+built or serialised for a click). Measured with ``benchmarks/bench_server.py``: a Playground
+click sent 254 kB, now about 65 kB, half of which is this component's own JavaScript, which
+Streamlit sends with every element of a components-v2 component. A payload identical to the
+one drawn (a rerun caused by another widget) is not redrawn. A payload whose layer and height
+are those drawn is drawn with ``Plotly.relayout`` on the shapes alone, in about 5 ms:
+``Plotly.react`` would treat moved shapes as a reason to recompute and redraw every trace,
+decision regions included (~100 ms), and restyling even one legend entry makes Plotly redo
+every trace's defaults (~30 ms), so the figure's legend does not change with the query. The
+preview's search index is built again only when its points or model changed.
 
 Interaction details
 -------------------
