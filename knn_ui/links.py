@@ -305,6 +305,11 @@ def _draw(slot, memo: dict, page, now: list | None = None) -> None:
     )  # fmt: skip
 
 
+def whole_page_running() -> bool:
+    """Whether this run is a run of the whole page (not a rerun of an ``st.fragment`` alone)."""
+    return getattr(_PAGE_RUN, "active", False)
+
+
 def follow_fragment() -> None:
     """Keep the address bar in step after a fragment's own rerun: call it inside the fragment.
 
@@ -313,7 +318,7 @@ def follow_fragment() -> None:
     the fragment changed into the URL (no history entry) and draws the script that shows
     them in the address bar. In a run of the whole page it does nothing.
     """
-    if getattr(_PAGE_RUN, "active", False):
+    if whole_page_running():
         return
     fixes = _sync_table_keys()
     if fixes:

@@ -543,8 +543,16 @@ def _fits(value, low, high, allowed) -> bool:
 # Drawing
 # --------------------------------------------------------------------------------------------
 def note(text: str, container=None) -> None:
-    """Show why a value was adjusted for this page: the same visible note on every page."""
-    (container or st.sidebar).info(text, icon=":material/info:")
+    """Show why a value was adjusted for this page: the same visible note on every page.
+
+    By default in the sidebar; in a rerun of an ``st.fragment`` alone (which may not write
+    outside itself), where the fragment draws.
+    """
+    from knn_ui.links import whole_page_running  # links imports this module
+
+    if container is None:
+        container = st.sidebar if whole_page_running() else st
+    container.info(text, icon=":material/info:")
     _run()["notes"].append(text)
 
 

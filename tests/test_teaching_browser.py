@@ -150,6 +150,7 @@ def test_the_fifth_class_choice_is_clear_of_undo(page, app_url):
     open_app(page, f"{app_url}/?data=Spiral&classes=5")
     orange = page.locator('[data-testid="stButtonGroup"] button', has_text="orange")
     undo = page.get_by_role("button", name="Undo")
+    orange.scroll_into_view_if_needed()  # the edit controls sit under the plot
     box = orange.bounding_box()
     assert box["width"] > 40 and not boxes_overlap(box, undo.bounding_box())
     assert orange.evaluate(
