@@ -28,6 +28,7 @@ import html
 import json
 import math
 import os
+import random
 import re
 import time
 from pathlib import Path
@@ -80,7 +81,7 @@ _JOIN_FAILS = "class_join_fails"  # (wrong codes in a row, time of the last one)
 _JOIN_MESSAGE = "class_join_message"
 _ANSWER_ERROR = "class_answer_error"
 _TEACHER_MESSAGE = "class_teacher_message"
-#: (what the screen shows, shown twice?, when): see :func:`redraw_due`.
+#: (what the screen shows, drawn twice?, when to draw it again): see :func:`redraw_due`.
 _STUDENT_DRAWN = "class_student_drawn"
 _TEACHER_DRAWN = "class_teacher_drawn"
 #: Keys of a student's two fragments: a tap redraws both.
@@ -592,23 +593,29 @@ def landing(store: ClassStore, code: str = "") -> None:
 # --------------------------------------------------------------------------------------------
 # The student
 # --------------------------------------------------------------------------------------------
-def drawn(slot: str, view) -> None:
-    """Note in session state that the screen now shows ``view`` (any comparable value)."""
+def drawn(slot: str, view, poll: float) -> None:
+    """Note in session state that the screen now shows ``view`` (any comparable value).
+
+    A first drawing of a view is drawn again between half a poll and three polls later, at a
+    random moment, so that a class's thirty phones do not all redraw in the same second.
+    """
     before = st.session_state.get(slot)
-    st.session_state[slot] = (view, before is not None and before[0] == view, time.time())
+    again = before is not None and before[0] == view
+    due = time.time() + poll * random.uniform(0.5, 3.0)
+    st.session_state[slot] = (view, again, due)
 
 
-def redraw_due(slot: str, view, poll: float) -> bool:
+def redraw_due(slot: str, view) -> bool:
     """Whether a screen must be drawn again: ``view`` changed, or it was drawn only once.
 
     A drawing can be lost on its way: when a rerun request (a poll's timer, a tap) reaches
     Streamlit just as a run ends, that run's output is dropped (its ScriptRunner is
     replaced before its messages are sent; the load benchmark lost about 1 tap's redraw in
-    50 that way, with the answer stored). So each new view is drawn a second time, at least
-    half a poll later: a lost first drawing no longer leaves a stale screen.
+    50 that way, with the answer stored). So each new view is drawn a second time (see
+    :func:`drawn`): a lost first drawing no longer leaves a stale screen.
     """
-    shown, again, when = st.session_state.get(slot, (None, True, 0.0))
-    return view != shown or (not again and time.time() - when >= poll / 2)
+    shown, again, due = st.session_state.get(slot, (None, True, 0.0))
+    return view != shown or (not again and time.time() >= due)
 
 
 def _signature(current) -> tuple | None:
@@ -649,7 +656,7 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
     st.text(f"Class {code} · you are {student.shown_name}")  # a nickname: plain text
     current = store.current(code)
     question = None if current is None else current[1]
-    drawn(_STUDENT_DRAWN, _signature(current))
+    drawn(_STUDENT_DRAWN, _signature(current), STUDENT_POLL)
     if question is None:
         st.info("You are in. Waiting for the first question…", icon=":material/hourglass_top:")
         _student_status(store, code, token)
@@ -669,7 +676,7 @@ def _student_status(store: ClassStore, code: str, token: str) -> None:
     its way (see :func:`redraw_due`): "Saved" always reaches the phone.
     """
     current = store.current(code)
-    if current is None or redraw_due(_STUDENT_DRAWN, _signature(current), STUDENT_POLL):
+    if current is None or redraw_due(_STUDENT_DRAWN, _signature(current)):
         st.rerun()  # a new question, a new state, or the class ended: the whole screen
     _, question = current
     if question is not None:
@@ -964,7 +971,7 @@ def _dashboard_page(store: ClassStore, code: str, key: str) -> None:
     answers is drawn by :func:`_dashboard`, every second.
     """
     current = store.current(code)
-    drawn(_TEACHER_DRAWN, _signature(current))
+    drawn(_TEACHER_DRAWN, _signature(current), TEACHER_POLL)
     question = None if current is None else current[1]
     if question is None or question.kind != "class":
         _dashboard(store, code, key)
@@ -988,7 +995,7 @@ def _dashboard(store: ClassStore, code: str, key: str) -> None:
     if message:
         st.warning(message, icon=":material/block:")
     current = store.current(code)
-    if current is None or redraw_due(_TEACHER_DRAWN, _signature(current), TEACHER_POLL):
+    if current is None or redraw_due(_TEACHER_DRAWN, _signature(current)):
         st.rerun()  # a new question, a new state, or the class ended: the whole page
     _, question = current
     if question is None:
