@@ -10,11 +10,7 @@ from knn_ui.canvas import knn_canvas
 
 router.ensure_routed()  # see knn_ui.router
 
-st.title("Searching fast")
-st.markdown(
-    "**Learning goal:** see how a KD-tree finds exactly the same k nearest neighbours as "
-    "measuring every distance, while measuring only a few of them."
-)
+header_slot = st.container()  # the title, unless on a projector (presenter mode)
 
 # 1. Widgets -> parameters (drawn from the table, kept in the URL). Containers fix the order.
 data = state.data_controls(sf.PAGE)
@@ -22,6 +18,12 @@ view = state.model_controls(data.n, sf.PAGE)
 n_samples, k, metric, p = data.n, view.k, view.metric, view.p
 st.sidebar.caption("The votes do not change the search: it finds the same neighbours either way.")
 presenter = state.presenter_control(sf.PAGE)
+if not presenter:  # on a projector the step controls and the plot take the whole screen
+    header_slot.title("Searching fast")
+    header_slot.markdown(
+        "**Learning goal:** see how a KD-tree finds exactly the same k nearest neighbours as "
+        "measuring every distance, while measuring only a few of them."
+    )
 nav_slot = st.container()
 plot_col, side_col = st.columns([3, 2], gap="medium")
 text_slot = side_col.container()  # the step, beside the picture

@@ -263,3 +263,19 @@ def test_a_sidebar_a_student_opens_on_a_phone_stays_open(browser, streamlit_url)
         assert_no_exception(page)
     finally:
         context.close()
+
+
+def test_searching_fast_presenter_shows_the_steps_and_the_whole_plot_without_scrolling(
+    open_screen,
+):
+    page = open_screen("projector", "searching_fast?present=true")
+    view = SCREENS["projector"]["viewport"]
+    b = page.evaluate(BOXES)
+    screenshot(page, "screen_projector_searching_fast", full_page=False)
+    assert inside(b["area"], view) and inside(b["verdict"], view)
+    nav = page.get_by_role("button", name="Next").bounding_box()
+    assert nav is not None and inside(
+        {**nav, "right": nav["x"] + nav["width"], "bottom": nav["y"] + nav["height"],
+         "left": nav["x"], "top": nav["y"]},
+        view,
+    )  # fmt: skip
