@@ -192,3 +192,28 @@ def test_the_address_bar_follows_the_held_out_point_inside_its_fragment(page, st
     _ready(page)
     assert _held_out_heading(page) == "Held-out point 5 of 10"
     assert_no_exception(page)
+
+
+def test_a_query_typed_far_off_the_plot_changes_nothing_and_breaks_nothing(page, streamlit_url):
+    # The query inputs live in the Playground's fragment, where a note could not be written
+    # to the sidebar: the browser already refuses a value beyond the inputs' limits, so no
+    # run gets one. A typed value inside them moves the query and the link.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(streamlit_url(APP))
+    _ready(page)
+    page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=60_000)
+    box = _number(page, "Query x₁")
+    box.fill("100000")
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert "qx" not in _query(page)
+    assert not page.locator('[data-testid="stAlert"]').count()
+    box.fill("1.5")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('qx') === '1.5'", timeout=60_000
+    )
+    assert_no_exception(page)
+    assert page.locator(".knn-canvas-status").inner_text().endswith("votes")
