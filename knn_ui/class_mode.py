@@ -28,7 +28,6 @@ import html
 import json
 import math
 import os
-import random
 import re
 import time
 from pathlib import Path
@@ -81,9 +80,6 @@ _JOIN_FAILS = "class_join_fails"  # (wrong codes in a row, time of the last one)
 _JOIN_MESSAGE = "class_join_message"
 _ANSWER_ERROR = "class_answer_error"
 _TEACHER_MESSAGE = "class_teacher_message"
-#: (what the screen shows, drawn twice?, when to draw it again): see :func:`redraw_due`.
-_STUDENT_DRAWN = "class_student_drawn"
-_TEACHER_DRAWN = "class_teacher_drawn"
 #: Keys of a student's two fragments: a tap redraws both.
 _QUESTION_FRAGMENT = "class_question"
 _STATUS_FRAGMENT = "class_status"
@@ -593,31 +589,6 @@ def landing(store: ClassStore, code: str = "") -> None:
 # --------------------------------------------------------------------------------------------
 # The student
 # --------------------------------------------------------------------------------------------
-def drawn(slot: str, view, poll: float) -> None:
-    """Note in session state that the screen now shows ``view`` (any comparable value).
-
-    A first drawing of a view is drawn again between half a poll and three polls later, at a
-    random moment, so that a class's thirty phones do not all redraw in the same second.
-    """
-    before = st.session_state.get(slot)
-    again = before is not None and before[0] == view
-    due = time.time() + poll * random.uniform(0.5, 3.0)
-    st.session_state[slot] = (view, again, due)
-
-
-def redraw_due(slot: str, view) -> bool:
-    """Whether a screen must be drawn again: ``view`` changed, or it was drawn only once.
-
-    A drawing can be lost on its way: when a rerun request (a poll's timer, a tap) reaches
-    Streamlit just as a run ends, that run's output is dropped (its ScriptRunner is
-    replaced before its messages are sent; the load benchmark lost about 1 tap's redraw in
-    50 that way, with the answer stored). So each new view is drawn a second time (see
-    :func:`drawn`): a lost first drawing no longer leaves a stale screen.
-    """
-    shown, again, due = st.session_state.get(slot, (None, True, 0.0))
-    return view != shown or (not again and time.time() >= due)
-
-
 def _signature(current) -> tuple | None:
     if current is None:
         return None
@@ -656,31 +627,34 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
     st.text(f"Class {code} · you are {student.shown_name}")  # a nickname: plain text
     current = store.current(code)
     question = None if current is None else current[1]
-    drawn(_STUDENT_DRAWN, _signature(current), STUDENT_POLL)
+    seen = _signature(current)
     if question is None:
         st.info("You are in. Waiting for the first question…", icon=":material/hourglass_top:")
-        _student_status(store, code, token)
+        _student_status(store, code, token, seen)
         return
     _student_question(store, code, token)
-    _student_status(store, code, token)
+    _student_status(store, code, token, seen)
     if question.state == "revealed":
         _student_reveal(question, store.my_answer(code, token, question.id))
 
 
 @st.fragment(run_every=STUDENT_POLL, key=_STATUS_FRAGMENT)
-def _student_status(store: ClassStore, code: str, token: str) -> None:
+def _student_status(store: ClassStore, code: str, token: str, seen) -> None:
     """Follow the room, and say what the student's answer is, again at every check.
 
-    The whole screen is drawn again when the question or its state changed. Drawn at every
-    check, the answer's status comes back on its own when the tap's own drawing was lost on
-    its way (see :func:`redraw_due`): "Saved" always reaches the phone.
+    The whole screen is drawn again when the question or its state changed (since ``seen``).
+    Drawn at every check, the answer's status comes back on its own when the tap's own drawing
+    was lost on its way: when a rerun request (this check's timer) reaches Streamlit just as
+    the tap's run ends, that run's output is dropped (its ScriptRunner is replaced before its
+    messages are sent; the load benchmark lost about 1 tap's drawing in 50 that way, with the
+    answer stored). "Saved" always reaches the phone.
     """
-    current = store.current(code)
-    if current is None or redraw_due(_STUDENT_DRAWN, _signature(current)):
+    view = store.student_view(code, token)  # one query, every check
+    if view is None or _signature((None, view[0])) != seen:
         st.rerun()  # a new question, a new state, or the class ended: the whole screen
-    _, question = current
+    question, mine = view
     if question is not None:
-        _answer_status(question, store.my_answer(code, token, question.id))
+        _answer_status(question, mine)
 
 
 @st.fragment(key=_QUESTION_FRAGMENT)
@@ -971,31 +945,31 @@ def _dashboard_page(store: ClassStore, code: str, key: str) -> None:
     answers is drawn by :func:`_dashboard`, every second.
     """
     current = store.current(code)
-    drawn(_TEACHER_DRAWN, _signature(current), TEACHER_POLL)
+    seen = _signature(current)
     question = None if current is None else current[1]
     if question is None or question.kind != "class":
-        _dashboard(store, code, key)
+        _dashboard(store, code, key, seen)
         return
     plot_col, side_col = st.columns([3, 2], gap="medium")
     with plot_col:
         fig = question_figure(question, revealed=question.state == "revealed", height=480)
         st.plotly_chart(fig, key="class_teacher_plot", theme=None, config={"staticPlot": True})
     with side_col:
-        _dashboard(store, code, key)
+        _dashboard(store, code, key, seen)
 
 
 @st.fragment(run_every=TEACHER_POLL)
-def _dashboard(store: ClassStore, code: str, key: str) -> None:
+def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
     """Draw the live part, again every second from the database, without pressing anything.
 
     When the question or its state changed since the page drew it, the whole page is drawn
-    again (twice: see :func:`redraw_due`).
+    again.
     """
     message = st.session_state.pop(_TEACHER_MESSAGE, None)
     if message:
         st.warning(message, icon=":material/block:")
     current = store.current(code)
-    if current is None or redraw_due(_TEACHER_DRAWN, _signature(current)):
+    if current is None or _signature(current) != seen:
         st.rerun()  # a new question, a new state, or the class ended: the whole page
     _, question = current
     if question is None:

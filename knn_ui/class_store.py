@@ -602,25 +602,36 @@ class ClassStore:
                 )
         return Answer(student.id, values["choice"], values["x"], values["y"], now)
 
-    def student_view(self, code: str, token: str) -> tuple | None:
-        """Return what a student's screen shows, in one query; None when the room is not live.
+    def student_view(self, code: str, token: str) -> tuple[Question | None, Answer | None] | None:
+        """Return the live room's current question and this student's answer to it.
 
-        ``(current question id, its state, when this student last answered it)``, each None
-        when missing: a student's screen polls this and redraws when it changes.
+        One query, for a student's screen that checks the room every second or two; None
+        when the room is not live, ``(None, None)`` before the first question.
         """
-        mine = answers.join(
-            students,
-            sa.and_(
-                students.c.id == answers.c.student_id,
-                students.c.token_hash == _hash(str(token)),
-            ),
+        mine = (
+            sa.select(answers)
+            .join(students, students.c.id == answers.c.student_id)
+            .where(students.c.token_hash == _hash(str(token)))
+            .subquery()
         )
         query = (
-            sa.select(rooms.c.ended, rooms.c.expires_at, questions.c.id, questions.c.state)
-            .add_columns(mine.c.class_answers_answered_at)
+            sa.select(
+                rooms.c.ended,
+                rooms.c.expires_at,
+                questions.c.id,
+                questions.c.number,
+                questions.c.kind,
+                questions.c.spec,
+                questions.c.state,
+                mine.c.student_id,
+                mine.c.choice,
+                mine.c.x,
+                mine.c.y,
+                mine.c.answered_at,
+            )
             .select_from(
                 rooms.outerjoin(questions, questions.c.id == rooms.c.current_question).outerjoin(
-                    mine, mine.c.class_answers_question_id == questions.c.id
+                    mine, mine.c.question_id == questions.c.id
                 )
             )
             .where(rooms.c.code == normalise_code(code))
@@ -629,7 +640,10 @@ class ClassStore:
             row = conn.execute(query).first()
         if row is None or row.ended or row.expires_at <= self._clock():
             return None
-        return row[2], row[3], row[4]
+        if row.id is None:
+            return None, None
+        question = self._question(row)
+        return question, None if row.student_id is None else _answer(row)
 
     def my_answer(self, code: str, token: str, question_id: int) -> Answer | None:
         """Return this student's answer to a question of the live room, or None."""

@@ -476,15 +476,21 @@ def test_student_view_follows_the_room_and_the_students_own_answer(store, clock)
     code, key = store.create_room()
     _, ada = store.join(code, "Ada")
     _, bob = store.join(code, "Bob")
-    assert store.student_view(code, ada) == (None, None, None)
+    assert store.student_view(code, ada) == (None, None)
     question = store.ask(code, key, "class", CLASS_SPEC)
-    assert store.student_view(code, ada) == (question.id, "open", None)
-    store.answer(code, bob, question.id, choice=1)  # someone else's answer changes nothing
-    assert store.student_view(code, ada) == (question.id, "open", None)
+    assert store.student_view(code, ada) == (question, None)
+    store.answer(code, bob, question.id, choice=1)  # someone else's answer is not Ada's
+    assert store.student_view(code, ada) == (question, None)
     clock.now += 1
-    store.answer(code, ada, question.id, choice=2)
-    assert store.student_view(code, ada) == (question.id, "open", clock.now)
+    mine = store.answer(code, ada, question.id, choice=2)
+    assert store.student_view(code, ada) == (question, mine)
+    assert store.student_view(code, "not a token") == (question, None)
     store.set_state(code, key, "revealed")
-    assert store.student_view(code, ada) == (question.id, "revealed", clock.now)
+    shown, answer = store.student_view(code, ada)
+    assert (shown.state, answer) == ("revealed", mine)
+    assert store.student_view(code, ada) == (
+        store.current(code)[1],
+        store.my_answer(code, ada, question.id),
+    )
     store.end_room(code, key)
     assert store.student_view(code, ada) is None
