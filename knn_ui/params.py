@@ -120,9 +120,10 @@ class Param:
         return self.kind == "choice" or (self.labels is not None and bool(self.options))
 
     def _parse_one(self, text: str) -> tuple[Any, str]:
-        if self._by_label:
+        if self._by_label:  # the label in any case, or the option's own name (a typed link)
+            folded = text.casefold()
             for option in self.options:
-                if self.text(option) == text:
+                if folded in (self.text(option).casefold(), str(option).casefold()):
                     return option, ""
             return None, "invalid"
         if self.kind == "int":

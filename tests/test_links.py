@@ -92,7 +92,7 @@ BAD_PLAYGROUND_LINKS = [
     ({"noise": "2"}, [IGNORED.format("noise=2")], "noise"),
     ({"noise": "-0.1"}, [IGNORED.format("noise=-0.1")], "noise"),
     ({"data": "nope"}, [IGNORED.format("data=nope")], "data"),
-    ({"data": "moons"}, [IGNORED.format("data=moons")], "data"),  # links hold the label
+    ({"data": "moon"}, [IGNORED.format("data=moon")], "data"),  # no such data set
     ({"metric": "foo"}, [IGNORED.format("metric=foo")], "metric"),
     ({"weights": "xyz"}, [IGNORED.format("weights=xyz")], "weights"),
     ({"seed": "-1"}, [IGNORED.format("seed=-1")], "seed"),
@@ -160,6 +160,8 @@ def test_changed_or_repeated_values_are_reported_with_the_value_used(query, line
         ({"regions": "FALSE"}, {"regions": "false"}, {"regions": False}),
         ({"data": "Moons", "k": "9"}, {"data": "Moons", "k": "9"}, {"data": "moons", "k": 9}),
         ({"metric": "Manhattan"}, {"metric": "Manhattan"}, {"metric": "manhattan"}),
+        ({"weights": "distance"}, {"weights": "Distance"}, {"weights": "distance"}),  # typed
+        ({"data": "SPIRAL"}, {"data": "Spiral"}, {"data": "spiral"}),
         ({"seed": "5"}, {"seed": "5"}, {"seed": 5}),
     ],
 )
@@ -240,7 +242,7 @@ OTHER_PAGES = [
     ("pages/step_by_step.py", {"k": "abc"}, [IGNORED.format("k=abc")]),
     ("pages/step_by_step.py", {"step": "-3"}, [IGNORED.format("step=-3")]),
     ("pages/step_by_step.py", {"zz": "<b>x</b>"}, [UNKNOWN.format("zz=<b>x</b>")]),
-    ("pages/step_by_step.py", {"tutorial": "class"}, [IGNORED.format("tutorial=class")]),
+    ("pages/step_by_step.py", {"tutorial": "clas"}, [IGNORED.format("tutorial=clas")]),
     (
         "pages/step_by_step.py",
         {"tp": "500"},

@@ -64,17 +64,22 @@ def test_every_default_is_allowed_and_reads_back_from_its_own_link_text(key):
         ("qx", ["1e400"], (None, "invalid")),
         ("qx", ["-inf"], (None, "invalid")),
         ("data", ["Moons"], ("moons", "")),
-        ("data", ["moons"], (None, "invalid")),  # links hold the label
+        ("data", ["moons"], ("moons", "")),  # a typed link: any case, or the option's name
+        ("data", ["SPIRAL"], ("spiral", "")),
+        ("data", ["moon"], (None, "invalid")),
         ("metric", ["Manhattan"], ("manhattan", "")),
         ("metric", ["foo"], (None, "invalid")),
         ("weights", ["Distance"], ("distance", "")),
+        ("weights", ["distance"], ("distance", "")),
         ("regions", ["FALSE"], (False, "")),
         ("regions", ["maybe"], (None, "invalid")),
         ("p", ["0.5"], (None, "invalid")),
         ("classes", ["6"], (None, "invalid")),
         # Step by step and Searching fast's own controls
         ("tutorial", ["KNN class"], ("class", "")),  # links hold the label
-        ("tutorial", ["class"], (None, "invalid")),
+        ("tutorial", ["class"], ("class", "")),
+        ("tutorial", ["knn class"], ("class", "")),
+        ("tutorial", ["KNN"], (None, "invalid")),
         ("tutorial", ["knn() function", "KNN class"], (None, "invalid")),
         ("tp", ["7"], (7, "")),
         ("tp", ["0"], (None, "invalid")),
@@ -111,6 +116,16 @@ def test_link_values_are_read_by_the_table(key, raw, want):
 )
 def test_canonical_link_text(key, value, text):
     assert TABLE[key].text(value) == text
+
+
+def test_a_typed_spelling_of_an_option_names_one_option_only():
+    for param in TABLE.values():
+        spellings = [
+            {param.text(option).casefold(), str(option).casefold()} for option in param.options
+        ]
+        for i, mine in enumerate(spellings):
+            others = set().union(*(s for j, s in enumerate(spellings) if j != i))
+            assert not mine & others, (param.key, mine & others)
 
 
 def test_a_pages_values_are_one_read_only_object():
