@@ -537,9 +537,74 @@ def remember_student(code: str, token: str) -> None:
         return
     max_age = int(ROOM_HOURS * 3600)
     st.html(
+        '<span class="knn-mark" hidden></span>'
         f"<script>document.cookie = '{_cookie_name(code)}={token}; path=/; "
         f"max-age={max_age}; SameSite=Lax';</script>",
         unsafe_allow_javascript=True,
+        width=1,
+    )
+
+
+#: A live screen reloads itself when its checks of the room stop for this long, or when it
+#: shows another question or state than the room's for this long (see :data:`WATCHDOG`).
+STALL_SECONDS = 15
+BEHIND_SECONDS = 6
+#: Installed once per page. Streamlit drops a run's output when a rerun request reaches it
+#: just as the run ends. A lost whole-page run leaves the page on the previous question or
+#: state (the server thinks it drew the new one), and can stop the page's checks altogether
+#: (the browser clears a page's automatic reruns when a whole-page run starts and sets them
+#: again only from that run's output). The whole-page run marks what it drew
+#: (:func:`watchdog`); every check marks the room's question and state (:func:`heartbeat`).
+#: The page reloads itself, with everything read back from the database, when the two differ
+#: for :data:`BEHIND_SECONDS`, or when the checks stop for :data:`STALL_SECONDS`.
+WATCHDOG = """<style>
+  [data-testid="stElementContainer"]:has(.knn-mark) { display: none; }
+</style>
+<span class="knn-mark" hidden></span>
+<script>
+if (!window.knnClassWatchdog) {
+  window.knnClassWatchdog = true;
+  let beat = null, beatSince = Date.now(), behindSince = null;
+  setInterval(() => {
+    const now = Date.now();
+    const mark = document.querySelector("[data-knn-beat]");
+    const page = document.querySelector("[data-knn-page]");
+    const value = mark ? mark.getAttribute("data-knn-beat") : null;
+    if (value === null || value !== beat || document.visibilityState !== "visible") {
+      beat = value;
+      beatSince = now;
+    } else if (now - beatSince > STALL_MS) {
+      window.location.reload();
+    }
+    const behind = Boolean(mark && page &&
+      mark.getAttribute("data-knn-room") !== page.getAttribute("data-knn-page"));
+    behindSince = behind ? (behindSince ?? now) : null;
+    if (behind && now - behindSince > BEHIND_MS) {
+      window.location.reload();
+    }
+  }, 1000);
+}
+</script>""".replace("STALL_MS", str(STALL_SECONDS * 1000)).replace(
+    "BEHIND_MS", str(BEHIND_SECONDS * 1000)
+)
+
+
+def _mark(signature) -> str:
+    """``signature`` as attribute text: numbers and fixed state names only."""
+    return "none" if signature is None else f"{int(signature[0])}-{signature[1]}"
+
+
+def watchdog(signature) -> None:
+    """Install :data:`WATCHDOG` (fixed text) and mark what this whole-page run draws."""
+    st.html(WATCHDOG, unsafe_allow_javascript=True, width=1)
+    st.html(f'<span class="knn-mark" hidden data-knn-page="{_mark(signature)}"></span>', width=1)
+
+
+def heartbeat(signature) -> None:
+    """Draw an invisible mark of this check: its time and the room's question and state."""
+    st.html(
+        f'<span class="knn-mark" hidden data-knn-beat="{time.time():.3f}" '
+        f'data-knn-room="{_mark(signature)}"></span>',
         width=1,
     )
 
@@ -628,6 +693,7 @@ def student_page(store: ClassStore, code: str, token: str) -> None:
     current = store.current(code)
     question = None if current is None else current[1]
     seen = _signature(current)
+    watchdog(seen)
     if question is None:
         st.info("You are in. Waiting for the first question…", icon=":material/hourglass_top:")
         _student_status(store, code, token, seen)
@@ -655,6 +721,7 @@ def _student_status(store: ClassStore, code: str, token: str, seen) -> None:
     question, mine = view
     if question is not None:
         _answer_status(question, mine)
+    heartbeat(seen)
 
 
 @st.fragment(key=_QUESTION_FRAGMENT)
@@ -946,6 +1013,7 @@ def _dashboard_page(store: ClassStore, code: str, key: str) -> None:
     """
     current = store.current(code)
     seen = _signature(current)
+    watchdog(seen)
     question = None if current is None else current[1]
     if question is None or question.kind != "class":
         _dashboard(store, code, key, seen)
@@ -980,6 +1048,7 @@ def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
             icon=":material/arrow_back:",
         )
         _joined_names(store, code, key)
+        heartbeat(seen)
         return
     joined, given = store.answers(code, key, question.id)
     revealed = question.state == "revealed"
@@ -1046,6 +1115,7 @@ def _dashboard(store: ClassStore, code: str, key: str, seen) -> None:
             help="A new 'predict the class' question at another spot on the same data.",
         )
     _joined_names(store, code, key)
+    heartbeat(seen)
 
 
 def _joined_names(store: ClassStore, code: str, key: str) -> None:

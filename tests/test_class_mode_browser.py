@@ -372,3 +372,75 @@ def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
         assert (answer["question"], answer["choice"], answer["changes"]) == (question.number, 0, 0)
         assert_no_exception(page)
     store.dispose()
+
+
+class LoseOneWholeRun:
+    """Route a page's websocket; once armed, lose the output of the next whole-page run.
+
+    The run's start reaches the page (the browser then clears its automatic reruns) and the
+    rest of it does not, as when Streamlit replaces a ScriptRunner whose output is not sent
+    yet. A run is held back until it ends, then passed on, unless it drew ``marker`` (only a
+    whole-page run draws it).
+    """
+
+    def __init__(self, marker: str):
+        self.marker = marker.encode()
+        self.armed = self.done = False
+        self.held: list[bytes] = []
+
+    def route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda message: self._forward(ws, message))
+
+    def _forward(self, ws, message) -> None:
+        if not self.armed or self.done or isinstance(message, str):
+            ws.send(message)
+            return
+        self.held.append(message)
+        msg = ForwardMsg()
+        msg.ParseFromString(message)
+        if msg.WhichOneof("type") != "script_finished":
+            return
+        held, self.held = self.held, []
+        if any(self.marker in m for m in held):
+            self.done = True
+            held = held[:1]  # the run's start only
+        for m in held:
+            ws.send(m)
+
+
+def test_a_phone_that_lost_a_whole_run_catches_up(browser, tmp_path):
+    """A whole-page run lost on its way stops the page's polling; the page reloads itself."""
+    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    store = ClassStore(database)
+    code, key = store.create_room()
+    with servers(database, 1) as (url,):
+        page = browser.new_context(**PHONE).new_page()
+        lose = LoseOneWholeRun("you are Ada")
+        page.route_web_socket(re.compile(r"/_stcore/stream"), lose.route)
+        page.goto(f"{url}{PAGE}?room={code}")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Nickname (optional)").fill("Ada")
+        page.get_by_role("button", name="Join").tap()
+        page.wait_for_selector("text=you are Ada", timeout=WAIT)
+        spec = class_mode.view_spec(
+            "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
+        )
+        store.ask(code, key, "class", spec)
+        page.get_by_text("Tap your answer.").wait_for(timeout=WAIT)
+        lose.armed = True
+        store.set_state(code, key, "closed")  # the phone's check redraws the whole page...
+        for _ in range(WAIT // 100):
+            if lose.done:
+                break
+            page.wait_for_timeout(100)
+        assert lose.done  # ...and that drawing was lost: its buttons still look open
+        reloads = []
+        page.on("load", lambda _: reloads.append(1))
+        # The page sees that it is behind the room and reloads itself.
+        expect(page.get_by_role("button", name=re.compile("red"))).to_be_disabled(timeout=WAIT)
+        page.get_by_text("Waiting for the reveal").wait_for(timeout=WAIT)
+        assert reloads
+        assert_no_exception(page)
+    store.dispose()
