@@ -14,6 +14,7 @@ router.ensure_routed()  # see knn_ui.router
 # 1. Widgets -> one state object (from the table, kept in the URL: a link reproduces the view).
 params = state.playground_params()
 presenter = params.present
+SCALE = 1.5 if presenter else 1.0  # marker and text size: larger on a projector
 
 if not presenter:  # on a projector the plot, k and the vote take the whole screen
     views.compact_header(
@@ -32,17 +33,21 @@ layer = cache.playground_layer(
     params.p,
     params.weights,
     params.regions,
-    1.5 if presenter else 1.0,
+    SCALE,
 )
 # Values only a full run shows (the sidebar, the regions): a change of one reruns it all.
 SHAPING = ("data", "n", "noise", "classes", "seed", "k", "metric", "p", "weights", "regions")
-shaping = tuple(st.session_state.get(key) for key in SHAPING)
+
+
+def shaping_values() -> tuple:
+    """The values of :data:`SHAPING` now."""
+    return tuple(st.session_state.get(key) for key in SHAPING)
 
 
 @st.fragment
 def plot_and_vote(edited, layer, shaping) -> None:
     """The plot, the query and the vote: a click or a typed query reruns only this."""
-    if edits.changed_since(edited) or shaping != tuple(st.session_state.get(k) for k in SHAPING):
+    if edits.changed_since(edited) or shaping != shaping_values():
         st.rerun()  # an edit, k +/- 1 or "back to the edited data": the whole page
     X, params = edited.X, edited.params
     model = cache.model(edited.key, params.k, params.metric, params.p, params.weights)
@@ -59,7 +64,6 @@ def plot_and_vote(edited, layer, shaping) -> None:
     query = state.query_controls(side_col, edited.bounds)
     trace = trace_query(model, query, class_names=names)
     outline = ball_outline(query, trace.kept_distances[-1], params.metric, p=params.p)
-    scale = 1.5 if presenter else 1.0
     shapes = figures.neighbourhood_shapes(
         X,
         figures.Neighbourhood(
@@ -70,7 +74,7 @@ def plot_and_vote(edited, layer, shaping) -> None:
             outline=outline,
             metric_label=state.metric_caption(params.metric),
         ),
-        scale,
+        SCALE,
         names=names,
     )
 
@@ -106,7 +110,7 @@ def plot_and_vote(edited, layer, shaping) -> None:
     links.follow_fragment()  # the address bar follows a query moved by this fragment alone
 
 
-plot_and_vote(edited, layer, shaping)
+plot_and_vote(edited, layer, shaping_values())
 views.playground_explanations()
 state.share_link()
 edits.share_note(edited)

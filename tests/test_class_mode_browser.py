@@ -313,7 +313,43 @@ def test_names_stay_plain_text_and_a_nickname_can_be_hidden(browser, tmp_path):
         store.dispose()
 
 
-class LoseOneDrawing:
+class RoutedStream:
+    """Route a page's Streamlit websocket through :meth:`_forward` (server -> page)."""
+
+    def route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda message: self._forward(ws, message))
+
+    def _forward(self, ws, message) -> None:
+        raise NotImplementedError
+
+    def wait_until_done(self, page) -> None:
+        """Wait up to :data:`WAIT` for the routed loss to have happened."""
+        for _ in range(WAIT // 100):
+            if self.done:
+                return
+            page.wait_for_timeout(100)
+
+
+def phone_in_a_class_question(browser, url, code, key, store, stream: RoutedStream):
+    """A phone joined as Ada through ``stream``, on a new class question; return its page."""
+    page = browser.new_context(**PHONE).new_page()
+    page.route_web_socket(re.compile(r"/_stcore/stream"), stream.route)
+    page.goto(f"{url}{PAGE}?room={code}")
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Nickname (optional)").fill("Ada")
+    page.get_by_role("button", name="Join").tap()
+    page.wait_for_selector("text=you are Ada", timeout=WAIT)
+    spec = class_mode.view_spec(
+        "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
+    )
+    question = store.ask(code, key, "class", spec)
+    page.get_by_text("Tap your answer.").wait_for(timeout=WAIT)
+    return page, question
+
+
+class LoseOneDrawing(RoutedStream):
     """Route a page's Streamlit websocket, losing the server's messages of one run on demand.
 
     Once :attr:`armed`, every message from the server is dropped until a drawing holding
@@ -324,11 +360,6 @@ class LoseOneDrawing:
     def __init__(self, text: str):
         self.text = text.encode()
         self.armed = self.seen = self.done = False
-
-    def route(self, ws) -> None:
-        server = ws.connect_to_server()
-        ws.on_message(server.send)
-        server.on_message(lambda message: self._forward(ws, message))
 
     def _forward(self, ws, message) -> None:
         if not self.armed or self.done or isinstance(message, str):
@@ -346,25 +377,11 @@ def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
     store = ClassStore(database)
     code, key = store.create_room()
     with servers(database, 1) as (url,):
-        page = browser.new_context(**PHONE).new_page()
         lose = LoseOneDrawing("Saved: red.")
-        page.route_web_socket(re.compile(r"/_stcore/stream"), lose.route)
-        page.goto(f"{url}{PAGE}?room={code}")
-        wait_for_app(page)
-        page.get_by_role("textbox", name="Nickname (optional)").fill("Ada")
-        page.get_by_role("button", name="Join").tap()
-        page.wait_for_selector("text=you are Ada", timeout=WAIT)
-        spec = class_mode.view_spec(
-            "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
-        )
-        question = store.ask(code, key, "class", spec)
-        page.get_by_text("Tap your answer.").wait_for(timeout=WAIT)
+        page, question = phone_in_a_class_question(browser, url, code, key, store, lose)
         lose.armed = True
         page.get_by_role("button", name=re.compile("red")).tap()
-        for _ in range(WAIT // 100):
-            if lose.done:
-                break
-            page.wait_for_timeout(100)
+        lose.wait_until_done(page)
         assert lose.done  # the tap's drawing, "Saved: red.", was lost on its way
         assert page.get_by_text("Tap your answer.").count() == 1  # the phone still says so
         page.get_by_text("Saved: red.").wait_for(timeout=WAIT)  # drawn again by the poll
@@ -374,7 +391,7 @@ def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
     store.dispose()
 
 
-class LoseOneWholeRun:
+class LoseOneWholeRun(RoutedStream):
     """Route a page's websocket; once armed, lose the output of the next whole-page run.
 
     The run's start reaches the page (the browser then clears its automatic reruns) and the
@@ -387,11 +404,6 @@ class LoseOneWholeRun:
         self.marker = marker.encode()
         self.armed = self.done = False
         self.held: list[bytes] = []
-
-    def route(self, ws) -> None:
-        server = ws.connect_to_server()
-        ws.on_message(server.send)
-        server.on_message(lambda message: self._forward(ws, message))
 
     def _forward(self, ws, message) -> None:
         if not self.armed or self.done or isinstance(message, str):
@@ -416,25 +428,11 @@ def test_a_phone_that_lost_a_whole_run_catches_up(browser, tmp_path):
     store = ClassStore(database)
     code, key = store.create_room()
     with servers(database, 1) as (url,):
-        page = browser.new_context(**PHONE).new_page()
         lose = LoseOneWholeRun("you are Ada")
-        page.route_web_socket(re.compile(r"/_stcore/stream"), lose.route)
-        page.goto(f"{url}{PAGE}?room={code}")
-        wait_for_app(page)
-        page.get_by_role("textbox", name="Nickname (optional)").fill("Ada")
-        page.get_by_role("button", name="Join").tap()
-        page.wait_for_selector("text=you are Ada", timeout=WAIT)
-        spec = class_mode.view_spec(
-            "class", ("blobs", 50, 0.3, 0, 2), 3, "euclidean", 2.0, "uniform", (2.5, 3.0)
-        )
-        store.ask(code, key, "class", spec)
-        page.get_by_text("Tap your answer.").wait_for(timeout=WAIT)
+        page, _ = phone_in_a_class_question(browser, url, code, key, store, lose)
         lose.armed = True
         store.set_state(code, key, "closed")  # the phone's check redraws the whole page...
-        for _ in range(WAIT // 100):
-            if lose.done:
-                break
-            page.wait_for_timeout(100)
+        lose.wait_until_done(page)
         assert lose.done  # ...and that drawing was lost: its buttons still look open
         reloads = []
         page.on("load", lambda _: reloads.append(1))
