@@ -15,11 +15,13 @@ Arrays over the grid have shape ``(ny, nx)``: entry ``[i, j]`` belongs to the po
 ``Heatmap(x=xs, y=ys, z=...)`` and ``np.meshgrid(xs, ys)`` use). Flattened, cell ``(i, j)`` is
 query ``i * nx + j``.
 
-Two entry points:
+Three entry points:
 
 * :func:`decision_surface` - the predicted label (and the winning share) of every cell.
 * :func:`neighbor_grid` - a :class:`NeighborGrid` that keeps the ``k_max`` nearest neighbours of
   every cell, so that moving a k slider (or switching the vote weights) only re-counts votes.
+* :func:`decision_boundary` - the lines between a grid's classes, through points where the
+  model's own vote changes, found between cell centres to a small fraction of a cell.
 """
 
 from __future__ import annotations
@@ -36,13 +38,22 @@ from knn_core.neighbors import neighbor_weights, resolve_vote, tally
 __all__ = [
     "GridVote",
     "NeighborGrid",
+    "decision_boundary",
     "decision_surface",
     "grid_axes",
     "neighbor_grid",
+    "region_fields",
+    "vote_strength",
 ]
 
 #: Upper bound on grid cells per axis (a 2,000 x 2,000 grid is already far finer than a screen).
 MAX_RESOLUTION = 2000
+#: Halvings of a cell edge when a boundary crossing is looked for on it: the crossing is then
+#: within 1/64 of a cell of a point where the vote changes (a hundredth of a pixel at 120 cells
+#: across a 500-pixel plot).
+BOUNDARY_REFINE = 6
+#: Rounds that fit a region field's values to its exact crossings (see _fit_crossings).
+FIT_ROUNDS = 6
 #: Cells x neighbours handled per engine call, to bound memory on fine grids with large k.
 _CHUNK_ENTRIES = 2_000_000
 
@@ -482,6 +493,8 @@ class NeighborGrid:
 
     Attributes
     ----------
+    model : KNNClassifier
+        The fitted classifier that was searched (for :func:`decision_boundary`).
     xs : ndarray of shape (nx,)
         x of the cell centres.
     ys : ndarray of shape (ny,)
@@ -513,14 +526,15 @@ class NeighborGrid:
     [1, 2]
     """
 
-    def __init__(self, xs, ys, dist, ind, codes, classes, weights, k_max):
+    def __init__(self, model, xs, ys, dist, ind, codes, k_max):
+        self.model = model
         self.xs = xs
         self.ys = ys
         self.dist = dist
         self.ind = ind
         self.codes = codes
-        self.classes = classes
-        self.weights = weights
+        self.classes = model.classes_
+        self.weights = model.weights
         self.k_max = k_max
 
     @property
@@ -637,4 +651,384 @@ def neighbor_grid(model, x_range, y_range, resolution=200, k_max=None):
     # 1.3 million neighbours; the tally widens them again).
     code_dtype = np.min_scalar_type(max(len(model.classes_) - 1, 0))
     codes = np.asarray(model._y_codes).astype(code_dtype)[ind]
-    return NeighborGrid(xs, ys, dist, ind, codes, model.classes_, model.weights, k_max)
+    return NeighborGrid(model, xs, ys, dist, ind, codes, k_max)
+
+
+# --------------------------------------------------------------------------------------------
+# Decision boundary
+# --------------------------------------------------------------------------------------------
+def decision_boundary(model, xs, ys, codes, *, n_neighbors=None, refine=BOUNDARY_REFINE):
+    """Trace the lines between a grid's predicted classes through exact crossings.
+
+    Wherever two neighbouring cell centres (along a row or a column) get different classes,
+    the edge between them is halved ``refine`` times by the model's own vote
+    (:meth:`KNNClassifier.vote <knn_core.models.KNNClassifier.vote>`, ties included), so the
+    crossing lies within ``2**-refine`` of a cell of a point where the vote changes. Inside
+    each square of four cell centres the crossings are joined (marching squares): two
+    crossings by a segment; at a saddle (two classes on the diagonals) the vote at the
+    square's centre decides which corners are cut off; where three or four classes meet, every
+    crossing is joined to their mean, a junction. Segments are then chained into polylines.
+
+    The lines cut across cells, so they show no staircase of the grid however coarse it is;
+    a boundary that turns inside one cell is drawn straight across it.
+
+    Parameters
+    ----------
+    model : KNNClassifier
+        The classifier fitted on 2 features that gave ``codes``.
+    xs, ys : ndarray of shape (nx,) and (ny,)
+        Cell centres, ascending (see :func:`grid_axes`).
+    codes : ndarray of shape (ny, nx)
+        Class code of each cell centre (an index into ``model.classes_``), e.g.
+        ``NeighborGrid.surface(k).codes``.
+    n_neighbors : int, optional
+        Voters; by default the model's ``n_neighbors``. Must be the k that gave ``codes``.
+    refine : int, default=BOUNDARY_REFINE
+        Halvings of each crossed edge.
+
+    Returns
+    -------
+    x, y : ndarray of shape (n_vertices,)
+        The polylines' vertices one after another, each polyline followed by a NaN in both
+        (a gap, as Plotly draws it). Empty when the grid holds one class.
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(1).fit([[0, 0], [3, 0]], ["red", "blue"])
+    >>> xs, ys = np.linspace(0, 3, 4), np.linspace(0, 1, 2)
+    >>> codes = neighbor_grid(model, (0, 3), (0, 1), (4, 2)).surface(1).codes
+    >>> x, y = decision_boundary(model, xs, ys, codes, refine=10)
+    >>> np.round(x, 3).tolist(), y.tolist()
+    ([1.5, 1.5, nan], [0.0, 1.0, nan])
+    """
+    xs, ys, codes, k = _check_traced(model, xs, ys, codes, n_neighbors)
+
+    def vote(points):
+        return _vote(model, points, k).winner
+
+    start, end, edge_ids = _cut_edges(xs, ys, codes)
+    start_code = _grid_at(codes, edge_ids, len(xs))
+    crossings = _bisect(start, end, lambda mid: vote(mid) == start_code, refine)
+    points, segments, _ = _march(xs, ys, codes, crossings, edge_ids, vote)
+    return _chain(points, segments)
+
+
+def vote_strength(share, n_classes):
+    """Return how clear a vote was: 0 at the closest possible vote, 1 when it was unanimous.
+
+    ``share`` is the winning class's share of the vote (of the summed weights), at least
+    ``1 / n_classes``; the strength rescales it to [0, 1] (one class: always 1).
+
+    Examples
+    --------
+    >>> vote_strength(np.array([0.5, 0.75, 1.0]), 2).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if n_classes == 1:
+        return np.ones_like(share, dtype=float)
+    lowest = 1.0 / n_classes
+    return np.clip((share - lowest) / (1.0 - lowest), 0.0, 1.0)
+
+
+def region_fields(model, xs, ys, codes, share, *, levels, n_neighbors=None, refine=BOUNDARY_REFINE):
+    """Fields over a grid whose 0.5 contours are the exact edges of a class's vote-strength areas.
+
+    For every class ``c`` and level ``t`` of ``levels``, the area where the model predicts
+    ``c`` with :func:`vote_strength` at least ``t`` (with ``t = 0``, the class's region) has
+    its edge found like :func:`decision_boundary`'s: crossings on the edges between cell
+    centres, halved ``refine`` times by the model's own vote, joined inside each square. The
+    field is then 0.5 plus half the signed distance to that edge (positive inside) in units of
+    the longer cell edge, clipped to [0, 1]. Along an edge between two cell centres a signed
+    distance to a straight line varies linearly, so a contour drawn by linear interpolation
+    between cell centres (Plotly's) passes through the exact crossings: shaded areas with
+    straight edges, no staircase of the grid, meeting the boundary line.
+
+    Parameters
+    ----------
+    model : KNNClassifier
+        The classifier fitted on 2 features that gave ``codes`` and ``share``.
+    xs, ys : ndarray of shape (nx,) and (ny,)
+        Cell centres, ascending (see :func:`grid_axes`).
+    codes, share : ndarray of shape (ny, nx)
+        The winning class code and its share of the vote at each cell centre, e.g.
+        ``NeighborGrid.surface(k)``'s ``codes`` and ``confidence``.
+    levels : sequence of float
+        Vote strengths in [0, 1], ascending.
+    n_neighbors : int, optional
+        Voters; by default the model's ``n_neighbors``. Must be the k that gave ``codes``.
+    refine : int, default=BOUNDARY_REFINE
+        Halvings of each crossed edge.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, len(levels), ny, nx), float32
+        In [0, 1]; above 0.5 inside the area.
+
+    Examples
+    --------
+    >>> from knn_core.models import KNNClassifier
+    >>> model = KNNClassifier(1).fit([[0, 0], [3, 0]], ["red", "blue"])
+    >>> vote = neighbor_grid(model, (0, 3), (0, 1), (4, 2)).surface(1)
+    >>> xs, ys = np.linspace(0, 3, 4), np.linspace(0, 1, 2)
+    >>> field = region_fields(model, xs, ys, vote.codes, vote.confidence, levels=[0.0])
+    >>> model.classes_.tolist()
+    ['blue', 'red']
+    >>> np.round(field[1, 0, 0], 2).tolist()  # red's region ends at x = 1.5, halfway
+    [1.0, 0.75, 0.25, 0.0]
+    """
+    xs, ys, codes, k = _check_traced(model, xs, ys, codes, n_neighbors)
+    n_classes = len(model.classes_)
+    levels = np.asarray(levels, dtype=float)
+    strength = vote_strength(np.asarray(share, dtype=float), n_classes)
+    ny, nx = codes.shape
+    # One binary area per (class, level); their crossed edges are bisected together, so the
+    # model votes once per halving for all of them.
+    areas = [(c, t) for c in range(n_classes) for t in range(len(levels))]
+    inside = [(codes == c) & (strength >= levels[t]) for c, t in areas]
+    cuts = [_cut_edges(xs, ys, area.astype(np.int8)) for area in inside]
+    rows = np.repeat(np.arange(len(areas)), [len(ids) for _, _, ids in cuts])
+    start = np.concatenate([s for s, _, _ in cuts]) if len(rows) else np.empty((0, 2))
+    end = np.concatenate([e for _, e, _ in cuts]) if len(rows) else np.empty((0, 2))
+    row_class = np.array([c for c, _ in areas])[rows]
+    row_level = levels[np.array([t for _, t in areas])[rows]]
+    start_inside = np.concatenate(
+        [_grid_at(area, ids, nx) for area, (_, _, ids) in zip(inside, cuts, strict=True)]
+    ).astype(bool)
+
+    def same_side(mid):
+        # Areas that cut the same edge share its first midpoints: each point is voted once.
+        keys, back = np.unique(mid.view(np.complex128).ravel(), return_inverse=True)
+        vote = _vote(model, np.column_stack([keys.real, keys.imag]), k)
+        winner = vote.winner[back.ravel()]
+        strong = vote_strength(_winning_share(vote.scores, vote.winner), n_classes)[back.ravel()]
+        return ((winner == row_class) & (strong >= row_level)) == start_inside
+
+    crossings = _bisect(start, end, same_side, refine)
+    scale = max(xs[1] - xs[0], ys[1] - ys[0])
+    fields = np.empty((n_classes, len(levels), ny, nx), dtype=np.float32)
+    for r, ((c, t), area, (_, _, ids)) in enumerate(zip(areas, inside, cuts, strict=True)):
+
+        def area_at(points, c=c, t=t):
+            vote = _vote(model, points, k)
+            strong = vote_strength(_winning_share(vote.scores, vote.winner), n_classes)
+            return ((vote.winner == c) & (strong >= levels[t])).astype(np.int8)
+
+        points, segments, squares = _march(
+            xs, ys, area.astype(np.int8), crossings[rows == r], ids, area_at
+        )
+        distance = _distance_near(xs, ys, points, segments, squares, scale)
+        distance = _fit_crossings(xs, ys, distance, crossings[rows == r], ids)
+        fields[c, t] = 0.5 + 0.5 * np.where(area, distance, -distance) / scale
+    return np.clip(fields, 0.0, 1.0, out=fields)
+
+
+def _check_traced(model, xs, ys, codes, n_neighbors):
+    _check_2d_model(model)
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    codes = np.asarray(codes)
+    if codes.shape != (len(ys), len(xs)):
+        raise ValueError(f"Expected codes of shape {(len(ys), len(xs))}, but got {codes.shape}")
+    k = int(model.n_neighbors) if n_neighbors is None else n_neighbors
+    return xs, ys, codes, k
+
+
+def _vote(model, points, k):
+    """``model.vote(points, k)`` in chunks; returns an object with ``winner`` and ``scores``."""
+    winner = np.empty(len(points), dtype=np.intp)
+    scores = np.empty((len(points), len(model.classes_)))
+    for part in _chunks(len(points), k):
+        vote = model.vote(points[part], n_neighbors=k)
+        winner[part], scores[part] = vote.winner, vote.scores
+    return _Vote(winner, scores)
+
+
+class _Vote(NamedTuple):
+    winner: np.ndarray
+    scores: np.ndarray
+
+
+# Edges between cell centres: "h" joins (i, j) and (i, j + 1), "v" joins (i, j) and (i + 1, j).
+# Edge ids number the h edges first (i * (nx - 1) + j), then the v edges (h_count + i * nx + j).
+def _cut_edges(xs, ys, codes):
+    """Return ``(start, end, ids)`` of the edges whose two cell centres differ in ``codes``."""
+    ny, nx = codes.shape
+    hi, hj = np.nonzero(codes[:, :-1] != codes[:, 1:])
+    vi, vj = np.nonzero(codes[:-1, :] != codes[1:, :])
+    start = np.concatenate([np.column_stack([xs[hj], ys[hi]]), np.column_stack([xs[vj], ys[vi]])])
+    end = np.concatenate(
+        [np.column_stack([xs[hj + 1], ys[hi]]), np.column_stack([xs[vj], ys[vi + 1]])]
+    )
+    ids = np.concatenate([hi * (nx - 1) + hj, ny * (nx - 1) + vi * nx + vj])
+    return start, end, ids
+
+
+def _grid_at(codes, ids, nx):
+    """Return ``codes`` at the start (lower or left centre) of each edge in ``ids``."""
+    h_count = codes.shape[0] * (nx - 1)
+    h = ids < h_count
+    i = np.where(h, ids // max(nx - 1, 1), (ids - h_count) // nx)
+    j = np.where(h, ids % max(nx - 1, 1), (ids - h_count) % nx)
+    return codes[i, j]
+
+
+def _bisect(start, end, same_side, refine):
+    """Halve each edge ``refine`` times, keeping a change of ``same_side`` inside; midpoints."""
+    start, end = start.copy(), end.copy()
+    for _ in range(refine if len(start) else 0):
+        mid = 0.5 * (start + end)
+        same = same_side(mid)
+        start[same] = mid[same]
+        end[~same] = mid[~same]
+    return 0.5 * (start + end)
+
+
+def _march(xs, ys, codes, crossings, ids, classify):
+    """Join the crossings inside each square of four cell centres (marching squares).
+
+    Returns ``(points, segments, squares)``: the crossings and any junctions, pairs of indices
+    into them, and the ``(i, j)`` square of each segment. Two crossings in a square are
+    joined; at a saddle of two codes ``classify`` (points -> codes) at the square's centre
+    tells which diagonal pair is joined; three or four codes meet at the crossings' mean.
+    """
+    ny, nx = codes.shape
+    h_count = ny * (nx - 1)
+    crossing = np.full(h_count + (ny - 1) * nx, -1, dtype=np.intp)
+    crossing[ids] = np.arange(len(ids))
+    points = list(crossings)
+    # Squares: corners (i, j), (i, j+1), (i+1, j+1), (i+1, j) and their edges bottom (h i, j),
+    # right (v i, j+1), top (h i+1, j), left (v i, j), in that turn order.
+    si, sj = np.divmod(np.arange((ny - 1) * (nx - 1)), nx - 1)
+    edges = np.column_stack(
+        [
+            si * (nx - 1) + sj,
+            h_count + si * nx + sj + 1,
+            (si + 1) * (nx - 1) + sj,
+            h_count + si * nx + sj,
+        ]
+    )
+    cut = crossing[edges]
+    n_cut = (cut >= 0).sum(axis=1)
+    keep = n_cut > 0
+    si, sj, cut, n_cut = si[keep], sj[keep], cut[keep], n_cut[keep]
+    corners = np.column_stack(
+        [codes[si, sj], codes[si, sj + 1], codes[si + 1, sj + 1], codes[si + 1, sj]]
+    )
+    two = np.flatnonzero(n_cut == 2)
+    pairs = cut[two]
+    segments = list(map(tuple, pairs[pairs >= 0].reshape(-1, 2).tolist()))
+    squares = two.tolist()
+    # A saddle of two codes: the centre tells which diagonal pair is joined; the two corners
+    # of the other code are cut off, each by the segment between its two edges.
+    four = np.flatnonzero(n_cut == 4)
+    kinds = np.array([len(set(row)) for row in corners[four]], dtype=int)
+    saddle = four[kinds == 2]
+    if len(saddle):
+        centres = np.column_stack(
+            [
+                0.5 * (xs[sj[saddle]] + xs[sj[saddle] + 1]),
+                0.5 * (ys[si[saddle]] + ys[si[saddle] + 1]),
+            ]
+        )
+        for square, centre in zip(saddle, classify(centres), strict=True):
+            e = cut[square]
+            # Corner c sits between edges c - 1 and c (turn order): cut off corners 1 and 3
+            # when the centre is like corner 0, else corners 0 and 2.
+            if centre == corners[square, 0]:
+                segments += [(e[0], e[1]), (e[2], e[3])]
+            else:
+                segments += [(e[3], e[0]), (e[1], e[2])]
+            squares += [square, square]
+    for square in np.concatenate([np.flatnonzero(n_cut == 3), four[kinds != 2]]):
+        ids_here = cut[square][cut[square] >= 0]
+        junction = len(points)
+        points.append(np.mean([points[i] for i in ids_here], axis=0))
+        segments += [(i, junction) for i in ids_here]
+        squares += [square] * len(ids_here)
+    squares = np.column_stack([si, sj])[np.asarray(squares, dtype=np.intp)].reshape(-1, 2)
+    return np.asarray(points, dtype=float).reshape(-1, 2), segments, squares
+
+
+def _fit_crossings(xs, ys, distance, crossings, ids, rounds=FIT_ROUNDS):
+    """Fit the distances at crossed edges' ends so linear interpolation meets the crossings.
+
+    Along an edge from cell centre P to Q crossed at a fraction f from P, linear interpolation
+    of a signed distance meets zero at ``d_P / (d_P + d_Q)``: exactly f when the edge is
+    crossed by a straight line. Where the boundary bends, or a centre is nearer another part
+    of it, the two disagree; each round sets every such centre's distance to the geometric
+    mean of what its crossed edges ask of it, given its neighbours' distances.
+    """
+    ny, nx = distance.shape
+    if not len(ids):
+        return distance
+    h_count = ny * (nx - 1)
+    h = ids < h_count
+    i = np.where(h, ids // (nx - 1), (ids - h_count) // nx)
+    j = np.where(h, ids % (nx - 1), (ids - h_count) % nx)
+    p = i * nx + j
+    q = np.where(h, p + 1, p + nx)
+    step = np.where(h, xs[1] - xs[0], ys[1] - ys[0])
+    f = np.where(h, crossings[:, 0] - xs[j], crossings[:, 1] - ys[i]) / step
+    f = np.clip(f, 1e-3, 1 - 1e-3)
+    d = distance.ravel().copy()
+    floor = 1e-3 * step.min()
+    ends = np.concatenate([p, q])
+    count = np.bincount(ends, minlength=d.size)
+    for _ in range(rounds):
+        wanted = np.concatenate([d[q] * f / (1 - f), d[p] * (1 - f) / f])
+        logs = np.bincount(ends, np.log(np.maximum(wanted, floor)), minlength=d.size)
+        moved = count > 0
+        d[moved] = np.minimum(np.exp(logs[moved] / count[moved]), distance.ravel()[moved] * 4)
+    return d.reshape(ny, nx)
+
+
+def _distance_near(xs, ys, points, segments, squares, limit):
+    """Return each cell centre's distance to the nearest segment of its squares, at most ``limit``.
+
+    A cell centre with no segment in the four squares around it gets ``limit``.
+    """
+    ny, nx = len(ys), len(xs)
+    distance = np.full(ny * nx, float(limit))
+    if not segments:
+        return distance.reshape(ny, nx)
+    pairs = np.asarray(segments, dtype=np.intp)
+    a, b = points[pairs[:, 0]], points[pairs[:, 1]]
+    for di, dj in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        i, j = squares[:, 0] + di, squares[:, 1] + dj
+        p = np.column_stack([xs[j], ys[i]])
+        ab = b - a
+        t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-300), 0, 1)
+        d = np.hypot(*(a + t[:, None] * ab - p).T)
+        np.minimum.at(distance, i * nx + j, d)
+    return distance.reshape(ny, nx)
+
+
+def _chain(points, segments):
+    """Join segments (pairs of indices into ``points``) into polylines; see decision_boundary."""
+    links: dict[int, list[int]] = {}
+    for a, b in segments:
+        links.setdefault(int(a), []).append(int(b))
+        links.setdefault(int(b), []).append(int(a))
+    # Start at line ends and junctions (any vertex not of degree 2), then walk the loops left;
+    # a line stops at an end or a junction.
+    through = {v for v, near in links.items() if len(near) == 2}
+    starts = [v for v in links if v not in through] + list(links)
+    lines = []
+    for first in starts:
+        while links[first]:
+            line = [first]
+            here = first
+            while links[here]:
+                there = links[here].pop()
+                links[there].remove(here)
+                line.append(there)
+                here = there
+                if here not in through:
+                    break
+            lines.append(line)
+    if not lines:
+        return np.empty(0), np.empty(0)
+    order = np.concatenate([np.append(line, -1) for line in lines])
+    xy = np.vstack([points, [np.nan, np.nan]])[order]
+    return xy[:, 0], xy[:, 1]

@@ -98,8 +98,7 @@ def playground_layer(
     shaded = None
     if regions:
         surface = grid(data_key, metric, p, weights, REGION_RESOLUTION, max(k, GRID_K_MAX))
-        codes, confidence, _ = surface.surface(k)
-        shaded = figures.Regions(surface.xs, surface.ys, codes, confidence)
+        shaded = figures.Regions.of(surface, k)
     figure = figures.playground_figure(
         X,
         fitted.y_codes_,

@@ -142,8 +142,7 @@ def regions(dataset, n_samples, noise, seed, n_classes, test_ratio, split_seed):
     grid = neighbor_grid(model, bounds[0], bounds[1], REGION_RESOLUTION, k_max=max(ks))
     maps = []
     for k in ks:
-        codes, confidence, _ = grid.surface(k)
-        maps.append(figures.Regions(grid.xs, grid.ys, codes, confidence))
+        maps.append(figures.Regions.of(grid, k))
     return ks, maps, model.classes_, model.y_codes_
 
 

@@ -294,7 +294,6 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
             cache.REGION_RESOLUTION,
             max(spec["k"], cache.GRID_K_MAX),
         )
-        codes, confidence, _ = grid.surface(spec["k"])
         winner = int(trace.winner_code)
         fig = quiz.revealed_figure(
             X,
@@ -310,7 +309,7 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
                 outline=ball_outline(spec["query"], trace.radius, spec["metric"], p=spec["p"]),
                 metric_label=state.metric_caption(spec["metric"]),
             ),
-            regions=figures.Regions(grid.xs, grid.ys, codes, confidence),
+            regions=figures.Regions.of(grid, spec["k"]),
         )
     elif question.kind == "class":
         fig = quiz.quiz_figure(

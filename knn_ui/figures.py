@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from knn_core.surface import NeighborGrid, decision_boundary, region_fields
 from knn_ui.style import (
     FONT,
     NEIGHBOR_RING,
@@ -34,12 +35,27 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Regions:
-    """A decision surface to shade: class codes and winning share on a grid."""
+    """Decision regions to shade and their boundary: build them with :meth:`Regions.of`."""
 
     xs: np.ndarray
     ys: np.ndarray
-    codes: np.ndarray  # (len(ys), len(xs)) class codes
-    confidence: np.ndarray  # (len(ys), len(xs)) winning share in [1/C, 1]
+    #: ``(n_classes, CONFIDENCE_BANDS, len(ys), len(xs))``: the 0.5 contour of ``[c, b]`` is
+    #: the exact edge of the area where class c wins with at least band b's vote strength
+    #: (knn_core.surface.region_fields).
+    fields: np.ndarray
+    #: The decision boundary's polylines, NaN between them (knn_core.surface.decision_boundary).
+    boundary: tuple[np.ndarray, np.ndarray]
+
+    @classmethod
+    def of(cls, grid: NeighborGrid, k: int) -> Regions:
+        """Return the regions of ``k`` on ``grid`` (re-voted), with their exact edges."""
+        codes, confidence, _ = grid.surface(k)
+        levels = np.arange(CONFIDENCE_BANDS) / CONFIDENCE_BANDS
+        fields = region_fields(
+            grid.model, grid.xs, grid.ys, codes, confidence, levels=levels, n_neighbors=k
+        )
+        boundary = decision_boundary(grid.model, grid.xs, grid.ys, codes, n_neighbors=k)
+        return cls(grid.xs, grid.ys, fields, boundary)
 
 
 @dataclass(frozen=True)
@@ -106,90 +122,76 @@ def base_layout(x_range, y_range, *, height=560, equal_axes=True, scale=1.0) -> 
 
 #: Tint of a class's region where the vote was closest, and where it was unanimous.
 CLOSE_VOTE_TINT, REGION_TINT = 0.10, 0.45
-#: Bands of vote confidence inside a region (more bands: a finer gradient, a slower plot).
+#: Bands of vote strength inside a region (more bands: a finer gradient, a slower plot).
 CONFIDENCE_BANDS = 4
 
 
-def _whitened(color: str, share: float) -> str:
-    """``color`` (``#RRGGBB``) mixed with white, ``share`` of it kept: an opaque ``rgb(...)``."""
-    r, g, b = (round(255 - share * (255 - int(color[i : i + 2], 16))) for i in (1, 3, 5))
-    return f"rgb({r},{g},{b})"
+def _band_opacities() -> list[float]:
+    # Band b's area lies inside band b - 1's, so their fills stack: band b's opacity makes
+    # the stack's tint (1 - product of (1 - opacity)) run evenly from CLOSE_VOTE_TINT in the
+    # first band to REGION_TINT in the last.
+    tints = np.linspace(CLOSE_VOTE_TINT, REGION_TINT, CONFIDENCE_BANDS)
+    below = np.concatenate([[0.0], tints[:-1]])
+    return list(1.0 - (1.0 - tints) / (1.0 - below))
+
+
+def _in_200ths(field: np.ndarray) -> np.ndarray:
+    # One byte a cell; never exactly the contour level (100), so no cell sits on an edge.
+    z = np.round(200 * field)
+    return np.where(field > 0.5, np.maximum(z, 101), np.minimum(z, 99)).astype(np.uint8)
 
 
 def _region_traces(regions: Regions, names: Sequence[str]) -> list[dict]:
-    # One filled contour trace per class, over z = 0 outside the class's region and
-    # 1 + intensity inside (intensity 0 for the closest vote, 1 for a unanimous one): the
-    # region's edge is the 0.5 contour, its inner bands the confidence. Contours are
-    # interpolated between cell centres and smoothed like the boundary line drawn over them,
-    # so neither the regions nor their shading show a staircase along the grid (a heatmap's
-    # cells did), and each fill is one class's colour only. The tint runs from CLOSE_VOTE_TINT at
-    # the closest vote to REGION_TINT where it was unanimous.
-    n_classes = len(names)
-    lowest = 1.0 / n_classes
-    intensity = np.clip((regions.confidence - lowest) / max(1.0 - lowest, 1e-12), 0.0, 1.0)
-    step = 1.0 / CONFIDENCE_BANDS
+    # One filled contour per class and band of vote strength, stacked: a class's region, then
+    # the areas where its vote was clearer, each a little more tinted. Each field's 0.5
+    # contour is the exact edge of its area (knn_core.surface.region_fields), interpolated
+    # linearly between cell centres, so the fills have straight edges (no staircase of the
+    # grid) and meet the boundary line. Sent in 200ths, one byte a cell.
     traces = []
-    for c in range(n_classes):
-        inside = regions.codes == c
-        if not inside.any():
-            continue
-        # z runs 0..2 (sent as 0..200; colour scale positions 0..1); from the edge (0.5) up
-        # it is at least the closest vote's tint. The bands are filled one over the other, so
-        # their colours are opaque and the trace's opacity makes them a tint (grid lines show).
-        color = class_color(c, names)
-        close = _whitened(color, CLOSE_VOTE_TINT / REGION_TINT)
-        scale = [[0.0, "rgba(255,255,255,0)"], [0.2499, "rgba(255,255,255,0)"]]
-        scale += [[0.25, close], [0.5, close], [1.0, _whitened(color, 1.0)]]
-        traces.append(
-            dict(
-                type="contour",
-                x=regions.xs,
-                y=regions.ys,
-                # In hundredths, one byte a cell (a quarter of float32's bytes per layer).
-                z=np.where(inside, np.round(100 * (1.0 + intensity)), 0).astype(np.uint8),
-                zmin=0,
-                zmax=200,
-                autocontour=False,
-                contours=dict(
-                    coloring="fill",
-                    start=50,
-                    end=200 - 50 * step,
-                    size=100 * step,
-                    showlines=False,
-                ),
-                colorscale=scale,
-                opacity=REGION_TINT,
-                line=dict(width=0, smoothing=1.3),
-                showscale=False,
-                showlegend=False,
-                hoverinfo="skip",
-                name="decision regions",
-            )
-        )
+    for band, opacity in enumerate(_band_opacities()):
+        for c in range(len(names)):
+            field = regions.fields[c, band]
+            if not (field > 0.5).any():
+                continue
+            color = class_color(c, names)
+            traces.append(
+                dict(
+                    type="contour",
+                    x=regions.xs,
+                    y=regions.ys,
+                    z=_in_200ths(field),
+                    zmin=0,
+                    zmax=200,
+                    autocontour=False,
+                    contours=dict(coloring="fill", start=100, end=100, size=1, showlines=False),
+                    colorscale=[[0.0, "rgba(255,255,255,0)"], [0.5, "rgba(255,255,255,0)"],
+                                [0.5, color], [1.0, color]],
+                    opacity=round(float(opacity), 4),
+                    line=dict(width=0, smoothing=0),
+                    showscale=False,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    name="decision regions",
+                )
+            )  # fmt: skip
     return traces
 
 
-def _boundary_traces(regions: Regions, n_classes: int) -> list[dict]:
-    # The decision boundary as a line, so regions read without colour: the edge of each
-    # class's region (the 0.5 contour of "this cell predicts class c"), interpolated between
-    # cell centres and smoothed, so it has no staircase. With two classes one edge is both.
-    traces = []
-    for c in range(1 if n_classes == 2 else n_classes):
-        traces.append(
-            dict(
-                type="contour",
-                x=regions.xs,
-                y=regions.ys,
-                z=(regions.codes == c).astype(np.int8),
-                contours=dict(coloring="none", start=0.5, end=0.5, size=1),
-                line=dict(color="#1b1b1b", width=1.5, smoothing=1.3),
-                showscale=False,
-                showlegend=False,
-                hoverinfo="skip",
-                name="decision boundary",
-            )
-        )
-    return traces
+def _boundary_trace(regions: Regions) -> dict:
+    # The decision boundary as a line, so regions read without colour: polylines through
+    # points where the model's vote changes, found between cell centres to 1/64 of a cell
+    # (knn_core.surface.decision_boundary), so the line cuts across cells without a staircase.
+    x, y = regions.boundary
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        line=dict(color="#1b1b1b", width=1.5),
+        showlegend=False,
+        hoverinfo="skip",
+        name="decision boundary",
+    )
 
 
 #: Longest name a figure shows in full (legend entries, axis titles): a longer class or column
@@ -328,7 +330,7 @@ def playground_figure(
     traces = []
     if regions is not None:
         traces.extend(_region_traces(regions, names))
-        traces.extend(_boundary_traces(regions, len(names)))
+        traces.append(_boundary_trace(regions))
     traces.extend(class_traces(X, codes, names, size=round(10 * scale)))
     layout = base_layout(x_range, y_range, height=height, scale=scale)
     if neighbourhood is not None:

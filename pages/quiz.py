@@ -46,7 +46,6 @@ if done:
     surface = cache.grid(
         data_key, metric, p, weights, cache.REGION_RESOLUTION, max(k, cache.GRID_K_MAX)
     )
-    codes, confidence, _ = surface.surface(k)
     fig = qz.revealed_figure(
         X,
         model.y_codes_,
@@ -61,7 +60,7 @@ if done:
             outline=ball_outline(quiz.query, trace.radius, metric, p=p),
             metric_label=state.METRIC_LABELS[metric],
         ),
-        regions=figures.Regions(surface.xs, surface.ys, codes, confidence),
+        regions=figures.Regions.of(surface, k),
     )
 else:
     fig = qz.quiz_figure(X, model.y_codes_, names, quiz.query, x_range=bounds[0], y_range=bounds[1])

@@ -186,8 +186,7 @@ if show_regions:
     surface = your_data.grid(
         data.key, metric, p, weights, cache.REGION_RESOLUTION, k_max, bounds, data
     )
-    codes, confidence, _ = surface.surface(k)
-    regions = figures.Regions(surface.xs, surface.ys, codes, confidence)
+    regions = figures.Regions.of(surface, k)
 
 # 3. Figure.
 fig = your_data.own_figure(

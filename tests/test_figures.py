@@ -21,8 +21,7 @@ def scene():
     bounds = plot_bounds(X)
     trace = trace_query(model, (0.1, 0.2))
     grid = neighbor_grid(model, bounds[0], bounds[1], 30, 5)
-    codes, confidence, _ = grid.surface(5)
-    return X, model, bounds, trace, figures.Regions(grid.xs, grid.ys, codes, confidence)
+    return X, model, bounds, trace, figures.Regions.of(grid, 5)
 
 
 def validated(fig: go.Figure) -> go.Figure:
@@ -78,43 +77,51 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     assert list(fig.layout.xaxis.range) == list(bounds[0])
     # The legend is a key: clicking an entry cannot hide a class whose points still vote.
     assert fig.layout.legend.itemclick is False and fig.layout.legend.itemdoubleclick is False
-    # The regions: one filled contour per class (smooth edges, no staircase of grid cells),
-    # 0 outside the class's region and 100 to 200 inside, stronger where the vote was surer.
+    # The regions: a filled contour per class and band of vote strength, each over a field
+    # whose 0.5 contour is its exact edge (one byte a cell, 100 the edge, never on it).
     fills = [t for t in fig.data if t.name == "decision regions"]
-    assert fills == list(fig.data[: len(fills)]) and len(fills) >= 1
-    for fill in fills:
-        assert fill.type == "contour" and fill.contours.coloring == "fill"
-        assert fill.line.smoothing > 0 and fill.contours.start == 50
-        z = np.asarray(fill.z)
-        assert z.shape == regions.codes.shape and set(np.unique(z)) <= {0, *range(100, 201)}
+    assert fills == list(fig.data[: len(fills)]) and len(fills) >= 3
+    drawn = iter(fills)
+    for band in range(figures.CONFIDENCE_BANDS):
+        for code in range(3):
+            inside = regions.fields[code, band] > 0.5
+            if not inside.any():
+                continue
+            fill = next(drawn)
+            assert fill.type == "contour" and fill.contours.coloring == "fill"
+            assert fill.contours.start == fill.contours.end == 100 and fill.line.smoothing == 0
+            z = np.asarray(fill.z)
+            assert z.dtype == np.uint8 and 100 not in z
+            np.testing.assert_array_equal(z > 100, inside)
+            assert fill.colorscale[-1][1] == class_color(code)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
-def test_the_decision_boundary_is_a_line_around_each_region(n_classes):
-    # The regions read without colour: a contour line at the edge of each class's region.
-    xs = np.linspace(0.0, 1.0, 5)
-    codes = np.minimum((xs[None, :] * n_classes).astype(int), n_classes - 1).repeat(5, axis=0)
-    regions = figures.Regions(xs, xs, codes, np.ones((5, 5)))
+def test_the_decision_boundary_is_a_line_between_the_regions(n_classes):
+    # The regions read without colour: one line trace through the boundary knn_core traced,
+    # over the fills and under the points.
+    X = np.array([[0.1, 0.1], [0.9, 0.9], [0.1, 0.9]])[:n_classes]
+    model = KNNClassifier(1).fit(X, np.arange(n_classes))
+    grid = neighbor_grid(model, (0, 1), (0, 1), 9, 1)
+    regions = figures.Regions.of(grid, 1)
     names = ["red", "blue", "green"][:n_classes]
     fig = validated(
-        figures.playground_figure(
-            np.array([[0.1, 0.1], [0.9, 0.9], [0.5, 0.5]])[:n_classes], np.arange(n_classes),
-            names, x_range=(0, 1), y_range=(0, 1), regions=regions,
-        )
+        figures.playground_figure(X, np.arange(n_classes), names, x_range=(0, 1),
+                                  y_range=(0, 1), regions=regions)
     )  # fmt: skip
-    lines = [t for t in fig.data if t.name == "decision boundary"]
-    assert len(lines) == (1 if n_classes == 2 else n_classes)
-    for c, line in enumerate(lines):
-        assert line.type == "contour" and line.contours.coloring == "none"
-        assert (line.contours.start, line.contours.end) == (0.5, 0.5)
-        np.testing.assert_array_equal(np.asarray(line.z), (codes == c).astype(int))
-        assert line.line.smoothing > 0 and line.showlegend is False
-    # The shading stays: a fill per class first, the lines over them, the points on top.
-    fills = fig.data[:n_classes]
-    assert [t.name for t in fills] == ["decision regions"] * n_classes
-    for c, fill in enumerate(fills):
-        np.testing.assert_array_equal(np.asarray(fill.z) > 0, codes == c)
-    assert fig.data[n_classes + len(lines)].name == names[0]
+    (line,) = [t for t in fig.data if t.name == "decision boundary"]
+    assert line.type == "scatter" and line.mode == "lines" and line.showlegend is False
+    np.testing.assert_array_equal(line.x, regions.boundary[0])
+    np.testing.assert_array_equal(line.y, regions.boundary[1])
+    # 1-NN of two points: the boundary is the perpendicular bisector x + y = 1.
+    if n_classes == 2:
+        np.testing.assert_allclose(np.nansum([line.x, line.y], axis=0)[:-1], 1.0, atol=1 / 64)
+    # The shading stays: the fills first, the line over them, the points on top.
+    fills = [t for t in fig.data if t.name == "decision regions"]
+    assert fig.data[: len(fills)] == tuple(fills) and len(fills) >= n_classes
+    for c in range(n_classes):
+        np.testing.assert_array_equal(np.asarray(fills[c].z) > 100, regions.fields[c, 0] > 0.5)
+    assert fig.data[len(fills)] is line and fig.data[len(fills) + 1].name == names[0]
 
 
 def test_user_class_names_are_not_markup():
@@ -155,9 +162,9 @@ def test_large_data_switches_to_webgl_with_every_point_drawn(n):
 def test_class_names_that_are_colour_names_get_those_colours(names, colors):
     X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]])[: len(names)]
     codes = np.arange(len(names))
-    regions = figures.Regions(
-        np.arange(2.0), np.arange(2.0), np.zeros((2, 2), dtype=int), np.ones((2, 2))
-    )
+    fields = np.zeros((len(names), figures.CONFIDENCE_BANDS, 2, 2))
+    fields[0] = 1.0  # class 0 wins everywhere, unanimously
+    regions = figures.Regions(np.arange(2.0), np.arange(2.0), fields, (np.empty(0), np.empty(0)))
     fig = validated(
         figures.playground_figure(
             X, codes, names, x_range=(-1, 3), y_range=(-1, 2), regions=regions,
@@ -172,9 +179,13 @@ def test_class_names_that_are_colour_names_get_those_colours(names, colors):
     assert [t.marker.color for t in points] == colors
     shape_of = dict(zip(style.CLASS_COLORS, style.CLASS_SYMBOLS, strict=True))
     assert [t.marker.symbol for t in points] == [shape_of[c] for c in colors]
-    fill = next(t for t in fig.data if t.name == "decision regions")  # class 0's region
-    rgb = tuple(int(colors[0][i : i + 2], 16) for i in (1, 3, 5))
-    assert fill.colorscale[-1][1] == "rgb({},{},{})".format(*rgb)  # as a tint: the opacity
-    assert fill.opacity == figures.REGION_TINT
+    # Class 0's region in its colour, its bands stacked up to REGION_TINT (a tint: white and
+    # the grid lines show through).
+    fills = [t for t in fig.data if t.name == "decision regions"]
+    assert len(fills) == figures.CONFIDENCE_BANDS
+    assert {fill.colorscale[-1][1] for fill in fills} == {colors[0]}
+    clear = np.prod([1 - fill.opacity for fill in fills])
+    assert 1 - clear == pytest.approx(figures.REGION_TINT, abs=1e-3)
+    assert fills[0].opacity == pytest.approx(figures.CLOSE_VOTE_TINT, abs=1e-3)
     star = next(s for s in fig.layout.shapes if s.name == "query")
     assert star.fillcolor == colors[0]

@@ -7,10 +7,14 @@ from sklearn.neighbors import KNeighborsClassifier
 from knn_core import surface as surface_module
 from knn_core.models import KNNClassifier
 from knn_core.surface import (
+    BOUNDARY_REFINE,
     NeighborGrid,
+    decision_boundary,
     decision_surface,
     grid_axes,
     neighbor_grid,
+    region_fields,
+    vote_strength,
 )
 
 METRICS = [("euclidean", 2.0), ("manhattan", 2.0), ("chebyshev", 2.0), ("minkowski", 3.0)]
@@ -189,6 +193,196 @@ def test_neighbor_grid_matches_kneighbors_and_predict(data):
     _, ind = model.kneighbors(Q)
     np.testing.assert_array_equal(grid.ind, ind)
     np.testing.assert_array_equal(grid.labels(4).ravel(), model.predict(Q))
+
+
+# --------------------------------------------------------------------------------------------
+# decision_boundary: lines through points where the vote changes
+# --------------------------------------------------------------------------------------------
+def polylines(x, y):
+    """Split decision_boundary's output at its NaN gaps: a list of (n, 2) arrays."""
+    xy = np.column_stack([x, y])
+    gaps = np.flatnonzero(np.isnan(x))
+    assert len(gaps) and gaps[-1] == len(x) - 1  # every polyline ends with a gap
+    assert np.array_equal(np.isnan(x), np.isnan(y))
+    return [part[~np.isnan(part[:, 0])] for part in np.split(xy, gaps[:-1] + 1)]
+
+
+def test_a_straight_boundary_is_traced_exactly_not_by_cells():
+    # 1-NN of two points: the boundary is their perpendicular bisector, x + y = 1.
+    model = KNNClassifier(1).fit([[0.1, 0.1], [0.9, 0.9]], ["a", "b"])
+    grid = neighbor_grid(model, (0, 1), (0, 1), 7)
+    x, y = decision_boundary(model, grid.xs, grid.ys, grid.surface(1).codes)
+    (line,) = polylines(x, y)
+    cell = 1 / 6
+    np.testing.assert_allclose(line.sum(axis=1), 1.0, atol=cell * 2.0**-BOUNDARY_REFINE)
+    # End to end across the plot, one vertex on each crossed edge between cell centres.
+    for end in line[[0, -1]]:
+        assert np.isclose(end, 0.0, atol=0.01).any() or np.isclose(end, 1.0, atol=0.01).any()
+    codes = grid.surface(1).codes
+    assert len(line) == (codes[:, 1:] != codes[:, :-1]).sum() + (codes[1:] != codes[:-1]).sum()
+    assert np.all(np.abs(np.diff(line, axis=0)) <= cell + 1e-12)  # never a jump across cells
+
+
+def test_one_class_has_no_boundary():
+    model = KNNClassifier(1).fit([[0, 0], [1, 1]], ["a", "a"])
+    grid = neighbor_grid(model, (0, 1), (0, 1), 5)
+    x, y = decision_boundary(model, grid.xs, grid.ys, grid.surface(1).codes)
+    assert x.shape == y.shape == (0,)
+
+
+def test_a_saddle_is_resolved_by_the_vote_at_its_centre():
+    # Four points on a square's corners, a and b on the diagonals: the centre is equally far
+    # from all four, and the tie rule gives it the lowest training index's class.
+    X = [[0, 0], [1, 0], [1, 1], [0, 1]]
+    xs = ys = np.array([0.0, 1.0])
+    for labels, joined in ((["a", "b", "a", "b"], "a"), (["b", "a", "b", "a"], "b")):
+        model = KNNClassifier(1).fit(X, labels)
+        codes = model.vote(meshgrid_queries(xs, ys)).winner.reshape(2, 2)
+        assert codes.tolist() == [[0, 1], [1, 0]] or codes.tolist() == [[1, 0], [0, 1]]
+        lines = polylines(*decision_boundary(model, xs, ys, codes))
+        assert len(lines) == 2 and all(len(line) == 2 for line in lines)
+        centre_class = model.predict([[0.5, 0.5]])[0]
+        assert centre_class == joined == labels[0]
+        # The two corners of the other class are cut off, one by each line (which joins the
+        # two edges next to that corner): the centre's class joins across the square.
+        cut_off = {tuple(np.round(line.mean(axis=0))) for line in lines}
+        assert len(cut_off) == 2
+        assert all(model.predict([corner])[0] != joined for corner in cut_off)
+
+
+@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+@pytest.mark.parametrize("data,k", [("float", 1), ("float", 4), ("integer", 2), ("integer", 7)])
+def test_every_boundary_vertex_sits_where_the_vote_changes(metric, p, weights, data, k):
+    X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
+    model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
+    grid = neighbor_grid(model, (-1, 5), (-1, 5), (31, 29), k_max=k)
+    codes = grid.surface(k).codes
+    x, y = decision_boundary(model, grid.xs, grid.ys, codes)
+    lines = polylines(x, y)
+    vertices = np.concatenate(lines)
+    dx, dy = grid.xs[1] - grid.xs[0], grid.ys[1] - grid.ys[0]
+    # Consecutive vertices share a square of four cell centres: no line jumps across cells.
+    for line in lines:
+        assert np.all(np.abs(np.diff(line[:, 0])) <= dx + 1e-9)
+        assert np.all(np.abs(np.diff(line[:, 1])) <= dy + 1e-9)
+    # A crossing lies on the edge between two cell centres, so on a grid line; a junction
+    # (where three or more classes meet, the mean of its crossings) lies inside a square.
+    on_row = np.isin(vertices[:, 1], grid.ys)
+    on_column = np.isin(vertices[:, 0], grid.xs)
+    crossings, along = vertices[on_row | on_column], np.where(on_row, dx, 0)[on_row | on_column]
+    # On its edge, within 1/128 of a cell either side of a crossing, the vote changes (a
+    # hair further: a change on a tie line, as lattice data has, may sit exactly at that end;
+    # a tie can even make a cell centre alone differ, so a centre that near is probed too).
+    half = 0.505 * 2.0**-BOUNDARY_REFINE
+    direction = np.column_stack([along, np.where(along > 0, 0, dy)])
+    probes = [crossings + t * direction for t in np.linspace(-half, half, 5)]
+    snapped = crossings.copy()
+    axis = np.where(along > 0, 0, 1)
+    for a, centres in ((0, grid.xs), (1, grid.ys)):
+        rows = axis == a
+        nearest = centres[np.abs(crossings[rows, a][:, None] - centres).argmin(axis=1)]
+        close = np.abs(nearest - crossings[rows, a]) <= half * (dx if a == 0 else dy)
+        snapped[np.flatnonzero(rows)[close], a] = nearest[close]
+    seen = [model.predict(points) for points in [*probes, snapped]]
+    assert np.all(np.any([s != seen[0] for s in seen[1:]], axis=0))
+    # Every pair of neighbouring cells of different classes has its crossing on the line.
+    n_cut = (codes[:, 1:] != codes[:, :-1]).sum() + (codes[1:] != codes[:-1]).sum()
+    assert len(np.unique(crossings, axis=0)) == n_cut
+
+
+def test_junction_of_three_classes_is_near_where_they_meet():
+    # 1-NN of three points: three bisectors meet at the circumcentre (0.5, 0.5).
+    model = KNNClassifier(1).fit([[0, 0], [1, 0], [0, 1]], ["a", "b", "c"])
+    grid = neighbor_grid(model, (-0.05, 1.05), (-0.05, 1.05), 12)
+    lines = polylines(*decision_boundary(model, grid.xs, grid.ys, grid.surface(1).codes))
+    assert len(lines) == 3
+    vertices = np.unique(np.concatenate(lines), axis=0)
+    inside = ~np.isin(vertices[:, 0], grid.xs) & ~np.isin(vertices[:, 1], grid.ys)
+    (junction,) = vertices[inside]
+    assert np.abs(junction - 0.5).max() < 0.1  # within one cell
+    assert sum((line == junction).all(axis=1).sum() for line in lines) == 3
+
+
+def test_boundary_rejects_codes_of_another_shape():
+    model = KNNClassifier(1).fit([[0, 0], [1, 1]], ["a", "b"])
+    with pytest.raises(ValueError, match="codes of shape"):
+        decision_boundary(model, np.arange(3.0), np.arange(2.0), np.zeros((3, 2), dtype=int))
+
+
+# --------------------------------------------------------------------------------------------
+# region_fields: shaded areas whose edges meet the exact crossings
+# --------------------------------------------------------------------------------------------
+LEVELS = (0.0, 0.25, 0.5, 0.75)
+
+
+def test_vote_strength_runs_from_the_closest_vote_to_a_unanimous_one():
+    np.testing.assert_allclose(vote_strength(np.array([1 / 3, 2 / 3, 1.0]), 3), [0, 0.5, 1])
+    assert vote_strength(np.array([1.0]), 1).tolist() == [1.0]
+
+
+def interpolated_crossings(field, xs):
+    """Where linear interpolation of ``field`` between cell centres along each row meets 0.5."""
+    i, j = np.nonzero((field[:, :-1] > 0.5) != (field[:, 1:] > 0.5))
+    a, b = field[i, j], field[i, j + 1]
+    return i, j, xs[j] + (0.5 - a) / (b - a) * (xs[1] - xs[0])
+
+
+def test_a_straight_region_edge_is_met_exactly_between_cell_centres():
+    # 1-NN of two points: the regions' edge is the bisector x + y = 1, crossing cells.
+    model = KNNClassifier(1).fit([[0.1, 0.1], [0.9, 0.9]], ["a", "b"])
+    grid = neighbor_grid(model, (0, 1), (0, 1), 9)
+    vote = grid.surface(1)
+    fields = region_fields(model, grid.xs, grid.ys, vote.codes, vote.confidence, levels=LEVELS)
+    assert fields.shape == (2, 4, 9, 9) and fields.dtype == np.float32
+    for c in range(2):
+        i, _, x = interpolated_crossings(fields[c, 0], grid.xs)
+        assert len(x) >= 8
+        # Within 1/64 of a cell (cells are 1/8 wide): the bisection's own precision.
+        np.testing.assert_allclose(x + grid.ys[i], 1.0, atol=2.0**-BOUNDARY_REFINE / 8)
+    # 1-NN votes are unanimous: every band of a class is its whole region.
+    for band in range(4):
+        np.testing.assert_array_equal(fields[:, band] > 0.5, fields[:, 0] > 0.5)
+
+
+@pytest.mark.parametrize("metric,p", METRICS[:3])
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+@pytest.mark.parametrize("data,k", [("float", 1), ("float", 4), ("integer", 2), ("integer", 7)])
+def test_region_fields_mark_each_area_and_meet_its_edge(metric, p, weights, data, k):
+    X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
+    model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
+    grid = neighbor_grid(model, (-1, 5), (-1, 5), (31, 29), k_max=k)
+    vote = grid.surface(k)
+    fields = region_fields(model, grid.xs, grid.ys, vote.codes, vote.confidence, levels=LEVELS)
+    strength = vote_strength(vote.confidence, 3)
+    step = grid.xs[1] - grid.xs[0]
+    errors = []
+    for c in range(3):
+        for band, level in enumerate(LEVELS):
+            inside = (vote.codes == c) & (strength >= level)
+            # Above 0.5 exactly at the cell centres inside the area; the areas are nested.
+            np.testing.assert_array_equal(fields[c, band] > 0.5, inside)
+            if band:
+                assert not (inside & (fields[c, band - 1] <= 0.5)).any()
+            # Where linear interpolation between centres meets 0.5, against where the area
+            # really ends on that edge (the vote at 257 points along it).
+            i, j, x = interpolated_crossings(fields[c, band], grid.xs)
+            if not len(i):
+                continue
+            along = np.linspace(0, 1, 257)
+            points = np.column_stack([
+                (grid.xs[j, None] * (1 - along) + grid.xs[j + 1, None] * along).ravel(),
+                np.repeat(grid.ys[i], len(along)),
+            ])  # fmt: skip
+            seen = model.vote(points)
+            share = seen.scores.max(axis=1) / seen.scores.sum(axis=1)
+            area = ((seen.winner == c) & (vote_strength(share, 3) >= level)).reshape(len(i), -1)
+            for row, at in zip(area, (x - grid.xs[j]) / step, strict=True):
+                change = np.flatnonzero(row[1:] != row[:-1])
+                errors.append(np.abs((along[change] + along[change + 1]) / 2 - at).min())
+    # Mostly exact; a few cells where the edge bends stay within a cell (a cell edge's midpoint,
+    # what a contour of the plain inside/outside grid gives, is a quarter cell off on average).
+    assert np.median(errors) < 0.06 and max(errors) < 0.75
 
 
 # --------------------------------------------------------------------------------------------
