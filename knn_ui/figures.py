@@ -146,20 +146,29 @@ def _region_traces(regions: Regions, names: Sequence[str]) -> list[dict]:
     # the areas where its vote was clearer, each a little more tinted. Each field's 0.5
     # contour is the exact edge of its area (knn_core.surface.region_fields), interpolated
     # linearly between cell centres, so the fills have straight edges (no staircase of the
-    # grid) and meet the boundary line. Sent in 200ths, one byte a cell.
+    # grid) and meet the boundary line. Bands with the same area (k = 3 of two classes has
+    # only two strengths) are one fill with their tints combined, and each fill is sent over
+    # the cells around its area only, one byte a cell in 200ths.
     traces = []
-    for band, opacity in enumerate(_band_opacities()):
-        for c in range(len(names)):
-            field = regions.fields[c, band]
-            if not (field > 0.5).any():
+    for c in range(len(names)):
+        color = class_color(c, names)
+        drawn = []  # [z, opacity] of this class's distinct areas
+        for band, opacity in enumerate(_band_opacities()):
+            z = _in_200ths(regions.fields[c, band])
+            if drawn and np.array_equal(drawn[-1][0], z):
+                drawn[-1][1] = 1.0 - (1.0 - drawn[-1][1]) * (1.0 - opacity)
+            else:
+                drawn.append([z, opacity])
+        for z, opacity in drawn:
+            rows, cols = _around(z > 100)
+            if rows is None:
                 continue
-            color = class_color(c, names)
             traces.append(
                 dict(
                     type="contour",
-                    x=regions.xs,
-                    y=regions.ys,
-                    z=_in_200ths(field),
+                    x=regions.xs[cols],
+                    y=regions.ys[rows],
+                    z=z[rows, cols],
                     zmin=0,
                     zmax=200,
                     autocontour=False,
@@ -175,6 +184,19 @@ def _region_traces(regions: Regions, names: Sequence[str]) -> list[dict]:
                 )
             )  # fmt: skip
     return traces
+
+
+def _around(inside: np.ndarray) -> tuple[slice, slice] | tuple[None, None]:
+    # The rows and columns of the cells inside, and one more on each side (outside, so the
+    # fill closes within them), or (None, None) when no cell is inside.
+    rows, cols = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    if not len(rows):
+        return None, None
+    ny, nx = inside.shape
+    return (
+        slice(max(rows[0] - 1, 0), min(rows[-1] + 2, ny)),
+        slice(max(cols[0] - 1, 0), min(cols[-1] + 2, nx)),
+    )
 
 
 def _boundary_trace(regions: Regions) -> dict:

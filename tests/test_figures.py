@@ -78,22 +78,46 @@ def test_playground_figure_is_valid_and_draws_the_neighbours(scene):
     # The legend is a key: clicking an entry cannot hide a class whose points still vote.
     assert fig.layout.legend.itemclick is False and fig.layout.legend.itemdoubleclick is False
     # The regions: a filled contour per class and band of vote strength, each over a field
-    # whose 0.5 contour is its exact edge (one byte a cell, 100 the edge, never on it).
+    # whose 0.5 contour is its exact edge (one byte a cell, 100 the edge, never on it), sent
+    # over the cells around the area; bands with the same area are one fill.
     fills = [t for t in fig.data if t.name == "decision regions"]
     assert fills == list(fig.data[: len(fills)]) and len(fills) >= 3
-    drawn = iter(fills)
-    for band in range(figures.CONFIDENCE_BANDS):
-        for code in range(3):
-            inside = regions.fields[code, band] > 0.5
-            if not inside.any():
-                continue
-            fill = next(drawn)
-            assert fill.type == "contour" and fill.contours.coloring == "fill"
-            assert fill.contours.start == fill.contours.end == 100 and fill.line.smoothing == 0
-            z = np.asarray(fill.z)
-            assert z.dtype == np.uint8 and 100 not in z
-            np.testing.assert_array_equal(z > 100, inside)
-            assert fill.colorscale[-1][1] == class_color(code)
+    for fill in fills:
+        assert fill.type == "contour" and fill.contours.coloring == "fill"
+        assert fill.contours.start == fill.contours.end == 100 and fill.line.smoothing == 0
+        assert np.asarray(fill.z).dtype == np.uint8 and 100 not in np.asarray(fill.z)
+    for code in range(3):
+        areas = [inside_of(fill, regions) for fill in fills if fill_class(fill) == code]
+        wanted = unique_areas(regions.fields[code] > 0.5)
+        assert len(areas) == len(wanted)
+        for area, inside in zip(areas, wanted, strict=True):
+            np.testing.assert_array_equal(area, inside)
+        # Stacked, the tints run from the closest vote's to REGION_TINT where it was clearest.
+        opacities = [fill.opacity for fill in fills if fill_class(fill) == code]
+        if (regions.fields[code, -1] > 0.5).any():  # the clearest band is drawn too
+            assert 1 - np.prod(1 - np.array(opacities)) == pytest.approx(figures.REGION_TINT, 1e-3)
+
+
+def fill_class(fill) -> int:
+    return style.CLASS_COLORS.index(fill.colorscale[-1][1])
+
+
+def inside_of(fill, regions) -> np.ndarray:
+    """A fill's inside cells (z above the edge) placed back on the whole grid."""
+    full = np.zeros(regions.fields.shape[2:], dtype=bool)
+    rows = np.searchsorted(regions.ys, np.asarray(fill.y))
+    cols = np.searchsorted(regions.xs, np.asarray(fill.x))
+    full[np.ix_(rows, cols)] = np.asarray(fill.z) > 100
+    return full
+
+
+def unique_areas(bands: np.ndarray) -> list[np.ndarray]:
+    """The non-empty areas of successive bands, a band equal to the one before it left out."""
+    areas = []
+    for area in bands:
+        if area.any() and not (areas and np.array_equal(areas[-1], area)):
+            areas.append(area)
+    return areas
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
@@ -120,7 +144,8 @@ def test_the_decision_boundary_is_a_line_between_the_regions(n_classes):
     fills = [t for t in fig.data if t.name == "decision regions"]
     assert fig.data[: len(fills)] == tuple(fills) and len(fills) >= n_classes
     for c in range(n_classes):
-        np.testing.assert_array_equal(np.asarray(fills[c].z) > 100, regions.fields[c, 0] > 0.5)
+        (first, *_) = [fill for fill in fills if fill_class(fill) == c]
+        np.testing.assert_array_equal(inside_of(first, regions), regions.fields[c, 0] > 0.5)
     assert fig.data[len(fills)] is line and fig.data[len(fills) + 1].name == names[0]
 
 
@@ -181,11 +206,8 @@ def test_class_names_that_are_colour_names_get_those_colours(names, colors):
     assert [t.marker.symbol for t in points] == [shape_of[c] for c in colors]
     # Class 0's region in its colour, its bands stacked up to REGION_TINT (a tint: white and
     # the grid lines show through).
-    fills = [t for t in fig.data if t.name == "decision regions"]
-    assert len(fills) == figures.CONFIDENCE_BANDS
-    assert {fill.colorscale[-1][1] for fill in fills} == {colors[0]}
-    clear = np.prod([1 - fill.opacity for fill in fills])
-    assert 1 - clear == pytest.approx(figures.REGION_TINT, abs=1e-3)
-    assert fills[0].opacity == pytest.approx(figures.CLOSE_VOTE_TINT, abs=1e-3)
+    (fill,) = [t for t in fig.data if t.name == "decision regions"]  # all bands: one area
+    assert fill.colorscale[-1][1] == colors[0]
+    assert fill.opacity == pytest.approx(figures.REGION_TINT, abs=1e-3)
     star = next(s for s in fig.layout.shapes if s.name == "query")
     assert star.fillcolor == colors[0]
