@@ -580,6 +580,7 @@ class Canvas {
   }
 
   handleMove(e) {
+    this.touching = e.pointerType === "touch"; // the preview line then says "lift your finger"
     if (!this.drawn) return;
     if (e.target.closest && e.target.closest(".modebar, .legend")) {
       this.pointer = null;
@@ -713,7 +714,8 @@ class Canvas {
     // recalculates), hence the label is a plain element moved with a transform.
     const drawn = G.Plotly.relayout(this.gd, { shapes });
     this.showLabel(name, color, p.px, p.py);
-    this.showStatus(`Preview: ${this.verdict(result)} (${this.hint})`);
+    const hint = this.touching ? this.hint.replace(/^click\b/, "lift your finger") : this.hint;
+    this.showStatus(`Preview: ${this.verdict(result)} (${hint})`);
     this.previews += 1;
     const ds = this.root.dataset;
     ds.previews = String(this.previews);

@@ -383,14 +383,14 @@ def click_hint(edited: EditedData) -> str:
 
 
 def controls(edited: EditedData) -> None:
-    """Draw "Click on the plot to", the class picker, Undo, Reset and the edit count.
+    """Draw "Click or tap the plot to", the class picker, Undo, Reset and the edit count.
 
     Draw it under the plot (so the whole plot fits on the first screen). Its height never
     changes while a student clicks (results of a click come as a toast).
     """
     session = edited.session
     mode = st.segmented_control(
-        "Click on the plot to",
+        "Click or tap the plot to",
         list(MODES),
         format_func=MODES.get,
         default="move",

@@ -189,6 +189,30 @@ def compact_header(title: str, goal: str) -> None:
         st.markdown(goal)
 
 
+#: Only one of a plot hint's two wordings shows: the touch one on a touch screen.
+_PLOT_HINT_CSS = """
+<style>
+  .stApp .st-key-knn_hint_touch { display: none; }
+  @media (pointer: coarse) {
+    .stApp .st-key-knn_hint_touch { display: flex; }
+    .stApp .st-key-knn_hint_mouse { display: none; }
+  }
+</style>
+"""
+
+
+def plot_hint(mouse: str, touch: str) -> None:
+    """Draw the caption under a clickable plot, worded for a mouse or for a touch screen.
+
+    Both are fixed text (Markdown); CSS shows the one that fits the device's pointer.
+    """
+    st.html(_PLOT_HINT_CSS)  # a fixed style sheet, never user text
+    with st.container(key="knn_hint_mouse"):
+        st.caption(mouse)
+    with st.container(key="knn_hint_touch"):
+        st.caption(touch)
+
+
 def playground_explanations() -> None:
     """Three short explanations that sit under the Playground picture."""
     cols = st.columns(3)

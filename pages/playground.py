@@ -96,9 +96,11 @@ def plot_and_vote(edited, layer, shaping) -> None:
         with st.expander("Edit the points") if presenter else nullcontext():
             edits.controls(edited)
         edits.notices(edited)
-        st.caption(
+        views.plot_hint(
             "Move the pointer over the plot to preview the neighbours of any spot; click to "
-            "place the query there. The dashed outline reaches the k-th neighbour."
+            "place the query there. The dashed outline reaches the k-th neighbour.",
+            "Touch the plot and slide your finger to preview the neighbours of any spot; lift "
+            "it to place the query there. The dashed outline reaches the k-th neighbour.",
         )
 
     with side_col:

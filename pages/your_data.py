@@ -224,10 +224,13 @@ with plot_col:
         key="own_canvas",
         on_click=state.place_query,
     )
-    st.caption(
+    views.plot_hint(
         "Move the pointer over the plot to preview the neighbours of any spot; click to place "
         "the query there. To save the picture as a PNG file, use the camera button in the "
-        "plot's toolbar (top right of the plot)."
+        "plot's toolbar (top right of the plot).",
+        "Touch the plot and slide your finger to preview the neighbours of any spot; lift it "
+        "to place the query there. To save the picture as a PNG file, use the camera button "
+        "in the plot's toolbar (top right of the plot).",
     )
 
 with side_col:

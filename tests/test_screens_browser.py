@@ -57,6 +57,13 @@ BOXES = """() => {
 }"""
 
 
+# The caption under the plot, as shown: (mouse wording, touch wording), None when hidden.
+HINTS = """() => ['knn_hint_mouse', 'knn_hint_touch'].map((key) => {
+    const el = document.querySelector('.st-key-' + key);
+    return el && el.getClientRects().length > 0 ? el.innerText : null;
+})"""
+
+
 @pytest.fixture
 def open_screen(browser, streamlit_url):
     contexts = []
@@ -112,6 +119,8 @@ def test_desktop_plot_is_600_pixels_tall_with_the_vote_beside_it(open_screen):
         assert inside(b[part], view), f"{part} {b[part]} is not on the 1440 x 900 screen"
     assert b["legend"]["bottom"] <= b["area"]["top"]  # the key sits above, taking no height
     assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
+    mouse, touch = page.evaluate(HINTS)
+    assert mouse.startswith("Move the pointer over the plot") and touch is None
     # The rank labels are readable: none overlaps another, nor the query's star.
     labels, star = page.evaluate(
         """() => {
@@ -172,6 +181,8 @@ def test_touch_screens_show_the_plot_full_width_with_its_verdict(open_screen, na
     assert b["verdict"]["bottom"] - b["plot"]["top"] <= view["height"]
     assert re.fullmatch(r"(red|blue): [23] of 3 votes", b["verdictText"])
     assert b["kbd"] == 0, "keyboard hints shown on a touch screen"
+    mouse, touch = page.evaluate(HINTS)
+    assert mouse is None and touch.startswith("Touch the plot and slide your finger")
     assert b["tooWide"] == [] and b["scrollWidth"] <= view["width"]
     page.locator(".knn-canvas").scroll_into_view_if_needed()
     screenshot(page, f"screen_{name}", full_page=False)
@@ -199,6 +210,10 @@ def test_touch_drag_previews_and_lifting_commits(open_screen):
     assert len(seen - {"", None}) >= 5, "dragging a finger did not move the preview"
     assert page.evaluate("document.querySelector('.knn-canvas').dataset.clicks") is None
     previewed = page.evaluate("document.querySelector('.knn-canvas').dataset.previewAt")
+    status = page.evaluate("document.querySelector('.knn-canvas-status').textContent")
+    assert status.startswith("Preview: ") and status.endswith(
+        "(lift your finger to place the query here)"
+    )
     screenshot(page, "screen_phone_drag", full_page=False)
     touch("touchEnd", x1, y1)
     page.wait_for_function(
