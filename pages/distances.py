@@ -42,9 +42,9 @@ with plot_col:
         on_click=state.place_query,
     )
     st.caption(
-        "Click anywhere to move the query. Each outline is one metric's neighbourhood, grown "
-        "until it holds k points. Highlighted points are picked by some metrics but not all; "
-        "the letters say which (E = Euclidean, M = Manhattan, C = Chebyshev)."
+        "Click or tap anywhere to move the query. Each outline is one metric's neighbourhood, "
+        "grown until it holds k points. Highlighted points are picked by some metrics but not "
+        "all; the letters say which (E = Euclidean, M = Manhattan, C = Chebyshev)."
     )
 
 with side_col:

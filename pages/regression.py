@@ -20,10 +20,10 @@ params = rv.controls()
 top_left, top_right = st.columns([1, 3], vertical_alignment="bottom")
 query_x = rv.query_input(top_left)
 top_right.markdown(
-    "Click on either plot to move the query. KNN looks for the k points nearest to the query "
-    "**along x** (ringed), and predicts the **mean of their y values** (the thick line and the "
-    'star). The tutorial calls this `mode="r"`: `np.mean(values)` instead of the most common '
-    "label (the marked line below)."
+    "Click or tap either plot to move the query. KNN looks for the k points nearest to the "
+    "query **along x** (ringed), and predicts the **mean of their y values** (the thick line "
+    'and the star). The tutorial calls this `mode="r"`: `np.mean(values)` instead of the most '
+    "common label (the marked line below)."
 )
 with st.expander('The tutorial\'s knn(): the `mode="r"` line', expanded=True):
     st.html(style.CODE_CSS)  # code colours readable at WCAG AA

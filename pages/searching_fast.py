@@ -85,7 +85,7 @@ with plot_col:
         on_click=state.place_query,
         click_hint="click to search from here",
     )
-    st.caption(sf.KEY + " Click anywhere on the plot, or type a query, to move it.")
+    st.caption(sf.KEY + " Click or tap anywhere on the plot, or type a query, to move it.")
     if n_samples < 50:
         st.caption(
             "Below 50 points the engine itself measures every distance (it is faster than "

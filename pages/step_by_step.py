@@ -60,7 +60,7 @@ with heading_slot:
 
 with plot_slot:
     knn_canvas(fig, key="sbs_canvas", height=440 if presenter else 530, on_click=state.place_query)
-    st.caption("Click anywhere on the plot, or type below, to move the query.")
+    st.caption("Click or tap anywhere on the plot, or type below, to move the query.")
 with plot_col:
     views.outside_note(query, bounds)
 
