@@ -394,8 +394,7 @@ def split_labels(splits: Splits, x_range, y_range, query, scale: float = 1.0) ->
     for i in order:
         j, v, lo = int(splits.dim[i]), float(splits.value[i]), splits.lo[i]
         # At the line's bottom (a vertical split) or left end (a horizontal one): away from
-        # the middle of the box, where the query and its neighbours tend to be, and from the
-        # counter along the top.
+        # the middle of the box, where the query and its neighbours tend to be.
         place = (
             dict(x=v, y=max(lo[1], y_range[0]), yanchor="bottom", textangle=-90)
             if j == 0
@@ -432,7 +431,7 @@ def _crosses(points, arm: float) -> str:
 def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_range, scale=1.0):
     """Return the shapes of step ``index``: leaves, pruned boxes, measured points, best k.
 
-    Also the counter of distances measured so far, along the top of the plot area.
+    Also the counter of distances measured so far, just above the plot area.
     """
     steps = search.steps[: index + 1]
     step = search.steps[index]
@@ -552,16 +551,19 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_ra
     # The counter, inside the plot area along its top edge (in data units, so it stays on
     # the plot when a narrow screen shrinks the plot area), so every screen shows it with the
     # plot; a shape, so a step still redraws the shapes alone.
+    # Above the plot area, in its top margin: inside it, the counter hid the points under it.
     shapes.append(
         dict(
             type="rect",
-            xref="x",
-            yref="y",
-            x0=x0,
-            x1=x1,
-            y0=y1 - 0.07 * (y1 - y0),
-            y1=y1,
-            fillcolor="rgba(255,255,255,0.85)",
+            xref="x domain",
+            yref="y domain",
+            x0=0,
+            x1=1,
+            ysizemode="pixel",
+            yanchor=1,
+            y0=4,
+            y1=4 + round(22 * scale),
+            fillcolor="rgba(0,0,0,0)",
             line=dict(width=0),
             name="counter",
             label=dict(

@@ -73,6 +73,16 @@ def test_a_step_redraws_only_the_shapes(page, streamlit_url, n):
     # Not a line per node of the tree: a few paths per level and a few boxes per step.
     shapes = page.evaluate(f"document.querySelector('{PLOT}').layout.shapes.length")
     assert shapes < 100
+    # The counter is drawn above the plot area, where it hides no point.
+    counter, area = page.evaluate(
+        f"""() => {{
+        const text = Array.from(document.querySelectorAll('{PLOT} text'))
+            .find(t => t.textContent.startsWith('measured so far'));
+        const area = document.querySelector('{PLOT} .nsewdrag').getBoundingClientRect();
+        return [text.getBoundingClientRect().bottom, area.top];
+    }}"""
+    )
+    assert counter <= area
     points = page.evaluate(
         f"document.querySelector('{PLOT}').calcdata.reduce((s, t) => s + t.length, 0)"
     )
