@@ -515,9 +515,10 @@ class Canvas {
       // coordinates count as a "calc" change there), and restyling even a legend entry
       // redoes every trace's defaults (~30 ms): relayout redraws the shapes alone (~5 ms).
       drawn = Plotly.relayout(this.gd, { shapes: this.baseShapes });
+    } else if (this.drawn) {
+      drawn = Plotly.react(this.gd, fig.data || [], layout, config);
     } else {
-      const draw = this.drawn ? Plotly.react : Plotly.newPlot;
-      drawn = draw(this.gd, fig.data || [], layout, config);
+      drawn = this.firstDraw(fig.data || [], layout, config);
     }
     this.figureKey = key;
     return drawn.then(
@@ -528,11 +529,25 @@ class Canvas {
     );
   }
 
+  // The first figure of a plot is drawn once, at its fitted height (see fit): that height
+  // depends on the margins Plotly computes (the legend's among them), known only once drawn,
+  // so the axes and the legend are drawn first with every trace "legendonly" (a small part of
+  // a full draw), and then the figure at the height they leave. Drawing the figure and then
+  // fitting it redrew every trace, decision regions included, a second time.
+  firstDraw(data, layout, config) {
+    const Plotly = G.Plotly;
+    const outline = data.map((t) => (t.visible === false ? t : { ...t, visible: "legendonly" }));
+    return Plotly.newPlot(this.gd, outline, layout, config).then(() => {
+      const height = this.fittedHeight();
+      return Plotly.react(this.gd, data, height ? { ...layout, height } : layout, config);
+    });
+  }
+
   // With equal axis scales, a plot taller than its width needs only leaves empty bands above
-  // and below the axes: shrink it to the drawing area its width allows plus the margins
+  // and below the axes: its height is the drawing area its width allows plus the margins
   // Plotly computed (legend included), so whatever follows the plot (the verdict line) sits
-  // right under it on a phone as on a projector.
-  fit() {
+  // right under it on a phone as on a projector. Null when the axes are not equally scaled.
+  fittedHeight() {
     const fl = this.gd._fullLayout;
     const xa = fl && fl.xaxis;
     const ya = fl && fl.yaxis;
@@ -541,12 +556,18 @@ class Canvas {
       (Math.abs(ya.range[1] - ya.range[0]) / Math.abs(xa.range[1] - xa.range[0])) *
       (ya.scaleratio || 1);
     const s = fl._size;
-    const want = Math.round(
+    return Math.round(
       Math.max(200, Math.min(this.maxHeight, s.t + s.b + (fl.width - s.l - s.r) * ratio + 1)),
     );
+  }
+
+  // Shrink the plot to its fitted height (a figure whose legend grew, a new width).
+  fit() {
+    const want = this.fittedHeight();
+    if (want === null) return null;
     this.fitted = { width: this.root.clientWidth, height: want };
     this.gd.style.minHeight = "";
-    if (Math.abs(want - fl.height) <= 2) return null;
+    if (Math.abs(want - this.gd._fullLayout.height) <= 2) return null;
     return G.Plotly.relayout(this.gd, { height: want });
   }
 

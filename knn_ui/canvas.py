@@ -22,6 +22,16 @@ component adds it to the page as an async classic ``<script>``, once per page: t
 downloads and compiles it off the main thread, keeps it in its HTTP cache across pages and
 visits, and it defines ``window.Plotly`` for the life of the page.
 
+The copy opens with V8's explicit compile hint (:data:`COMPILE_HINT`), which asks Chromium
+(136 and later; other browsers read a comment) to compile every function of the file on a
+background thread while it downloads. Without it, running plotly.js compiles each function
+on the main thread when it is first called, which is most of them: the main thread's task
+took 1.15 s, with the hint 0.65 s (headless Chromium, plotly.js alone); on the
+Playground's first load, from the script tag to the plot drawn took 1.72 s, with the hint
+1.55 s (medians of 6 loads side by side, load average 2.5-3 on 2 cores; the gain shrinks
+on a busier machine, where the extra compiling competes for the cores). The price is
+memory: the page keeps about 5.6 MB more compiled code (V8 drops what stays unused).
+
 Before, plotly.js travelled inside the first run's component data (as a component's ``js`` it
 would be resent on every rerun) and was run from a Blob URL: the page load then waited for
 the whole script run, the 4.8 MB websocket message and an uncached compile on the main
@@ -93,6 +103,9 @@ __all__ = ["PlotLayer", "knn_canvas", "plot_layer", "preview_payload"]
 
 _HERE = Path(__file__).resolve().parent
 PAYLOAD_VERSION = 2
+#: First line of the app's copy of plotly.js: V8's "explicit compile hints" magic comment
+#: (compile every function while downloading; see the module's notes). It must open the file.
+COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
 
 @functools.cache
@@ -107,8 +120,9 @@ def plotly_file_name() -> str:
 def install_plotly(static_dir: Path) -> Path:
     """Copy the installed package's plotly.js into ``static_dir``; return the copy's path.
 
-    Done once per process and folder; an existing copy of the same size is kept. The copy is
-    written to a temporary file and renamed, so a page load never sees half a file.
+    The copy opens with :data:`COMPILE_HINT`. Done once per process and folder; an existing
+    copy of the expected size is kept. The copy is written to a temporary file and renamed,
+    so a page load never sees half a file.
 
     Parameters
     ----------
@@ -124,10 +138,12 @@ def install_plotly(static_dir: Path) -> Path:
 
     source = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
     target = Path(static_dir) / plotly_file_name()
-    if not target.is_file() or target.stat().st_size != source.stat().st_size:
+    if not target.is_file() or target.stat().st_size != len(COMPILE_HINT) + source.stat().st_size:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-        shutil.copyfile(source, partial)
+        with source.open("rb") as original, partial.open("wb") as copy:
+            copy.write(COMPILE_HINT)
+            shutil.copyfileobj(original, copy)
         os.replace(partial, target)
     return target
 

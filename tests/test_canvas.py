@@ -136,25 +136,32 @@ def installed_plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def test_plotly_js_is_a_copy_of_the_installed_package(tmp_path):
+#: What the app serves: V8's compile hint as the first line, then the package's file unchanged.
+def served_plotly_js() -> bytes:
+    return b"//# allFunctionsCalledOnLoad\n" + installed_plotly_js().read_bytes()
+
+
+def test_plotly_js_is_a_copy_of_the_installed_package_with_the_compile_hint(tmp_path):
     from plotly.offline import get_plotlyjs_version
 
     copy = canvas.install_plotly(tmp_path / "static")
     assert copy == tmp_path / "static" / f"plotly-{get_plotlyjs_version()}.min.js"
-    assert copy.read_bytes() == installed_plotly_js().read_bytes()
+    assert copy.read_bytes() == served_plotly_js()
     assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no partial file left
 
 
-def test_a_damaged_copy_of_plotly_js_is_replaced(tmp_path):
+@pytest.mark.parametrize("old", ["damaged", "without the hint"])
+def test_a_damaged_or_older_copy_of_plotly_js_is_replaced(tmp_path, old):
     static = tmp_path / "static"
     static.mkdir()
-    (static / canvas.plotly_file_name()).write_text("/* cut short */")
+    body = b"/* cut short */" if old == "damaged" else installed_plotly_js().read_bytes()
+    (static / canvas.plotly_file_name()).write_bytes(body)
     canvas.install_plotly.cache_clear()
     try:
         copy = canvas.install_plotly(static)
     finally:
         canvas.install_plotly.cache_clear()
-    assert copy.read_bytes() == installed_plotly_js().read_bytes()
+    assert copy.read_bytes() == served_plotly_js()
 
 
 def test_a_static_folder_that_cannot_be_written_is_explained(monkeypatch):
@@ -201,7 +208,7 @@ def test_the_component_gets_the_figure_the_preview_points_and_where_plotly_js_is
     # Served by Streamlit from the static folder next to the running script.
     assert meta["plotly"] == f"/app/static/{canvas.plotly_file_name()}"
     served = Path(DEMO).parent / "static" / canvas.plotly_file_name()
-    assert served.read_bytes() == installed_plotly_js().read_bytes()
+    assert served.read_bytes() == served_plotly_js()
 
     at.run()  # the same payload again: the browser skips it without parsing
     assert component_data(at) == meta

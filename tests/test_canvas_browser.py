@@ -306,16 +306,75 @@ def test_class_names_are_shown_as_text_not_markup(demo):
     screenshot(page, "canvas_odd_names")
 
 
-def test_plotly_js_is_loaded_once_from_the_app_static_folder(demo):
+def test_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url):
     from knn_ui.canvas import plotly_file_name
 
-    page = demo()
+    loaded = []
+    page.on("response", lambda r: "plotly" in r.url and loaded.append((r.url, r.body())))
+    page.goto(streamlit_url(DEMO))
+    wait_for_app(page)
+    page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=30_000)
     src = page.locator("script[data-knn-canvas=plotly]").get_attribute("src")
     assert src.endswith(f"/app/static/{plotly_file_name()}")
+    assert page.locator("script[src*=plotly]").count() == 1
     version = plotly_file_name().removeprefix("plotly-").removesuffix(".min.js")
     assert page.evaluate("window.Plotly.version") == version
-    served = page.request.get(page.evaluate("(src) => new URL(src, location.href).href", src))
-    assert served.ok and "javascript" in served.headers["content-type"]
+    # What the page ran opens with V8's compile hint: compile every function while downloading.
+    ((url, body),) = loaded
+    assert url.endswith(src)
+    assert body.startswith(b"//# allFunctionsCalledOnLoad\n/**\n* plotly.js v" + version.encode())
+
+
+# Logs every call the page makes to Plotly.newPlot / react / relayout: how many traces it
+# draws (not hidden, not "legendonly") and the height it asks for.
+LOG_PLOTLY_CALLS = """(() => {
+    window.__plotlyCalls = [];
+    let plotly;
+    Object.defineProperty(window, 'Plotly', {configurable: true, get: () => plotly, set: (p) => {
+        for (const name of ['newPlot', 'react', 'relayout']) {
+            const call = p[name];
+            p[name] = function (gd, data, layout) {
+                const drawn = Array.isArray(data)
+                    ? data.filter(t => t.visible !== false && t.visible !== 'legendonly').length
+                    : null;
+                const height = name === 'relayout' ? data && data.height : layout && layout.height;
+                window.__plotlyCalls.push({name, drawn, height: height ?? null});
+                return call.apply(this, arguments);
+            };
+        }
+        plotly = p;
+    }});
+})()"""
+
+
+def test_the_first_figure_is_drawn_once_at_its_fitted_height(browser, streamlit_url):
+    # Narrow enough that the fitted height is below the most the plot may take (500 px).
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(LOG_PLOTLY_CALLS)
+        page.goto(streamlit_url(DEMO))
+        wait_for_app(page)
+        page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=30_000)
+        page.wait_for_timeout(500)  # a late fit or resize would show up in the log
+        calls = page.evaluate("window.__plotlyCalls")
+        full = [c for c in calls if c["drawn"]]
+        assert len(full) == 1, calls  # the traces are drawn once (the legend pass draws none)
+        assert not [c for c in calls if c["name"] == "relayout"], calls
+        fl = page.evaluate(
+            "(() => { const fl = document.querySelector('.knn-canvas-plot')._fullLayout;"
+            " return {h: fl.height, s: fl._size, x: fl.xaxis.range, y: fl.yaxis.range}; })()"
+        )
+        # Equal axis scales: the height is the square drawing area plus the margins.
+        s = fl["s"]
+        assert (fl["y"][1] - fl["y"][0]) == pytest.approx(fl["x"][1] - fl["x"][0])
+        assert fl["h"] < 500
+        assert abs(fl["h"] - (s["t"] + s["b"] + s["w"] + 1)) <= 2
+        assert full[0]["height"] == fl["h"]
+        assert page.locator(".knn-canvas-plot .scatterlayer .point").count() == 40
+        assert_no_exception(page)
+    finally:
+        context.close()
 
 
 def test_a_plot_whose_plotly_js_fails_to_load_says_so(page, streamlit_url):
