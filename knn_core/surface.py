@@ -864,12 +864,18 @@ def _cut_edges(xs, ys, codes):
     return start, end, ids
 
 
+def _edge_starts(ids, ny, nx):
+    """Return ``(i, j, along_x)``: each edge's start cell (lower or left) and its direction."""
+    h_count = ny * (nx - 1)
+    along_x = ids < h_count
+    i = np.where(along_x, ids // (nx - 1), (ids - h_count) // nx)
+    j = np.where(along_x, ids % (nx - 1), (ids - h_count) % nx)
+    return i, j, along_x
+
+
 def _grid_at(codes, ids, nx):
     """Return ``codes`` at the start (lower or left centre) of each edge in ``ids``."""
-    h_count = codes.shape[0] * (nx - 1)
-    h = ids < h_count
-    i = np.where(h, ids // max(nx - 1, 1), (ids - h_count) // nx)
-    j = np.where(h, ids % max(nx - 1, 1), (ids - h_count) % nx)
+    i, j, _ = _edge_starts(ids, codes.shape[0], nx)
     return codes[i, j]
 
 
@@ -962,10 +968,7 @@ def _fit_crossings(xs, ys, distance, crossings, ids, rounds=FIT_ROUNDS):
     ny, nx = distance.shape
     if not len(ids):
         return distance
-    h_count = ny * (nx - 1)
-    h = ids < h_count
-    i = np.where(h, ids // (nx - 1), (ids - h_count) // nx)
-    j = np.where(h, ids % (nx - 1), (ids - h_count) % nx)
+    i, j, h = _edge_starts(ids, ny, nx)
     p = i * nx + j
     q = np.where(h, p + 1, p + nx)
     step = np.where(h, xs[1] - xs[0], ys[1] - ys[0])
