@@ -207,6 +207,13 @@ def polylines(x, y):
     return [part[~np.isnan(part[:, 0])] for part in np.split(xy, gaps[:-1] + 1)]
 
 
+def three_class_grid(metric, p, weights, data, k):
+    """A model of three classes (float or integer-lattice data) and its grid, coarse on purpose."""
+    X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
+    model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
+    return model, neighbor_grid(model, (-1, 5), (-1, 5), (31, 29), k_max=k)
+
+
 def test_a_straight_boundary_is_traced_exactly_not_by_cells():
     # 1-NN of two points: the boundary is their perpendicular bisector, x + y = 1.
     model = KNNClassifier(1).fit([[0.1, 0.1], [0.9, 0.9]], ["a", "b"])
@@ -254,9 +261,7 @@ def test_a_saddle_is_resolved_by_the_vote_at_its_centre():
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("data,k", [("float", 1), ("float", 4), ("integer", 2), ("integer", 7)])
 def test_every_boundary_vertex_sits_where_the_vote_changes(metric, p, weights, data, k):
-    X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
-    model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
-    grid = neighbor_grid(model, (-1, 5), (-1, 5), (31, 29), k_max=k)
+    model, grid = three_class_grid(metric, p, weights, data, k)
     codes = grid.surface(k).codes
     x, y = decision_boundary(model, grid.xs, grid.ys, codes)
     lines = polylines(x, y)
@@ -349,9 +354,7 @@ def test_a_straight_region_edge_is_met_exactly_between_cell_centres():
 @pytest.mark.parametrize("weights", ["uniform", "distance"])
 @pytest.mark.parametrize("data,k", [("float", 1), ("float", 4), ("integer", 2), ("integer", 7)])
 def test_region_fields_mark_each_area_and_meet_its_edge(metric, p, weights, data, k):
-    X, y = float_blobs(n_classes=3) if data == "float" else integer_grid_data(n_classes=3)
-    model = KNNClassifier(k, metric=metric, p=p, weights=weights).fit(X, y)
-    grid = neighbor_grid(model, (-1, 5), (-1, 5), (31, 29), k_max=k)
+    model, grid = three_class_grid(metric, p, weights, data, k)
     vote = grid.surface(k)
     fields = region_fields(model, grid.xs, grid.ys, vote.codes, vote.confidence, levels=LEVELS)
     strength = vote_strength(vote.confidence, 3)
