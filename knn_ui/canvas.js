@@ -533,9 +533,13 @@ class Canvas {
   // depends on the margins Plotly computes (the legend's among them), known only once drawn,
   // so the axes and the legend are drawn first with every trace "legendonly" (a small part of
   // a full draw), and then the figure at the height they leave. Drawing the figure and then
-  // fitting it redrew every trace, decision regions included, a second time.
+  // fitting it redrew every trace, decision regions included, a second time. A plot whose
+  // axes are not equally scaled keeps its height: it is drawn at once.
   firstDraw(data, layout, config) {
     const Plotly = G.Plotly;
+    if (!layout.yaxis || layout.yaxis.scaleanchor !== "x") {
+      return Plotly.newPlot(this.gd, data, layout, config);
+    }
     const outline = data.map((t) => (t.visible === false ? t : { ...t, visible: "legendonly" }));
     return Plotly.newPlot(this.gd, outline, layout, config).then(() => {
       const height = this.fittedHeight();
