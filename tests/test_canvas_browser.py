@@ -325,8 +325,9 @@ def test_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url
     assert body.startswith(b"//# allFunctionsCalledOnLoad\n/**\n* plotly.js v" + version.encode())
 
 
-# Logs every call the page makes to Plotly.newPlot / react / relayout: how many traces it
-# draws (not hidden, not "legendonly") and the height it asks for.
+# Logs every call the page makes to Plotly.newPlot / react / relayout on a knn_canvas plot:
+# how many traces it draws (not hidden, not "legendonly") and the height it asks for. (Other
+# charts, such as st.plotly_chart's, may call the same window.Plotly.)
 LOG_PLOTLY_CALLS = """(() => {
     window.__plotlyCalls = [];
     let plotly;
@@ -334,6 +335,9 @@ LOG_PLOTLY_CALLS = """(() => {
         for (const name of ['newPlot', 'react', 'relayout']) {
             const call = p[name];
             p[name] = function (gd, data, layout) {
+                if (!gd.classList || !gd.classList.contains('knn-canvas-plot')) {
+                    return call.apply(this, arguments);
+                }
                 const drawn = Array.isArray(data)
                     ? data.filter(t => t.visible !== false && t.visible !== 'legendonly').length
                     : null;
@@ -375,6 +379,26 @@ def test_the_first_figure_is_drawn_once_at_its_fitted_height(browser, streamlit_
         assert_no_exception(page)
     finally:
         context.close()
+
+
+def test_a_plot_without_equal_axis_scales_is_drawn_at_once(page, streamlit_url):
+    # The Regression page's two plots keep their height: no legend pass, one draw each.
+    page.add_init_script(LOG_PLOTLY_CALLS)
+    page.goto(streamlit_url("app.py") + "/regression")
+    wait_for_app(page)
+    page.wait_for_function(
+        "document.querySelectorAll('.knn-canvas[data-renders]').length === 2",
+        timeout=30_000,
+    )
+    anchors = page.evaluate(
+        "[...document.querySelectorAll('.knn-canvas-plot')]"
+        ".map(gd => gd._fullLayout.yaxis.scaleanchor || null)"
+    )
+    assert anchors == [None, None]
+    calls = page.evaluate("window.__plotlyCalls")
+    assert [c["name"] for c in calls] == ["newPlot", "newPlot"], calls
+    assert all(c["drawn"] for c in calls), calls
+    assert_no_exception(page)
 
 
 def test_a_plot_whose_plotly_js_fails_to_load_says_so(page, streamlit_url):
