@@ -3,9 +3,10 @@
 What a student waits for when they pick a large data set, computed exactly as the Playground
 computes it (``knn_ui.cache``): the data, the fitted model, the shaded decision regions (the
 neighbour grid of ``REGION_RESOLUTION`` cells a side, searched once at ``GRID_K_MAX``, then the
-vote at k = 15) and the preview payload the browser receives (the points it searches
-exactly). Side by side, alternating, in one process: scikit-learn's
-``KNeighborsClassifier(15)`` fit + predict on the same region grid.
+vote at k = 15), their exact boundary line and shading (``figures.Regions.of``, per view) and
+the preview payload the browser receives (the points it searches exactly). Side by side,
+alternating, in one process: scikit-learn's ``KNeighborsClassifier(15)`` fit + predict on the
+same region grid (against the regions' grid and vote, which is what it also computes).
 
 Target from the issue: the decision surface stays under half a second at 100,000 points.
 Run from the repository root: ``python -m benchmarks.bench_large``; the browser side is
@@ -28,6 +29,7 @@ from knn_core.models import KNNClassifier
 from knn_core.surface import grid_axes, neighbor_grid
 from knn_ui.cache import GRID_K_MAX, REGION_RESOLUTION
 from knn_ui.canvas import preview_payload
+from knn_ui.figures import Regions
 
 K = 15
 
@@ -36,7 +38,7 @@ def regions(X, y, bounds):
     """The Playground's decision regions: one grid search at GRID_K_MAX, then the k = 15 vote."""
     fitted = KNNClassifier(GRID_K_MAX).fit(X, y)
     grid = neighbor_grid(fitted, bounds[0], bounds[1], REGION_RESOLUTION, GRID_K_MAX)
-    return grid.surface(K).codes
+    return grid, grid.surface(K).codes
 
 
 def preview(X, y, bounds):
@@ -60,10 +62,12 @@ def timed(fn, *args):
 def run(n: int, reps: int) -> None:
     data_ms, (X, y) = timed(make_dataset, "blobs", n, 0.3, 0)
     bounds = plot_bounds(X)
-    ours, ref, hov = [], [], []
+    ours, ref, hov, edges = [], [], [], []
     for _ in range(reps):
-        ms, codes = timed(regions, X, y, bounds)
+        ms, (grid, codes) = timed(regions, X, y, bounds)
         ours.append(ms)
+        ms, _ = timed(Regions.of, grid, K)
+        edges.append(ms)
         ms, labels = timed(sklearn_regions, X, y, bounds)
         ref.append(ms)
         ms, payload_bytes = timed(preview, X, y, bounds)
@@ -78,6 +82,7 @@ def run(n: int, reps: int) -> None:
         f"{o:8.1f} ms   target <= 500 ms: {verdict}"
     )
     print(f"  scikit-learn fit+predict, same grid         {r:8.1f} ms   ours/ref {o / r:.3f}x")
+    print(f"  exact boundary and shading (Regions.of)     {statistics.median(edges):8.1f} ms")
     print(f"  agreement with scikit-learn                 {agree:8.4f} %")
     print(
         "  preview payload (points and model)          "
