@@ -79,13 +79,26 @@ def search_grid(X, y, bounds, metric: str, p: float, weights: str, resolution: i
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
+def decision_regions(data_key: tuple, k: int, metric: str, p: float, weights: str):
+    """Return the :class:`knn_ui.figures.Regions` of ``k``, built once per view.
+
+    From :func:`grid` (re-voted), with the exact boundary and shading, which cost tens of
+    milliseconds: a rerun that only moves the query reuses them.
+    """
+    from knn_ui import figures
+
+    surface = grid(data_key, metric, p, weights, REGION_RESOLUTION, max(k, GRID_K_MAX))
+    return figures.Regions.of(surface, k)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def playground_layer(
     data_key: tuple, k: int, metric: str, p: float, weights: str, regions: bool, scale: float
 ):
     """Return the Playground plot's :class:`knn_ui.canvas.PlotLayer`, built once per view.
 
     Everything the plot shows but the query: the points, the decision regions of ``k`` (from
-    :func:`grid`, re-voted) and the legend, and the preview's points and model. A click only
+    :func:`decision_regions`) and the legend, and the preview's points and model. A click only
     moves the query, so it costs neither a figure nor its serialisation.
     """
     from knn_core.metrics import METRICS
@@ -95,10 +108,7 @@ def playground_layer(
     X, _, bounds = dataset(*data_key)
     fitted = model(data_key, k, metric, p, weights)
     names = style.display_names(fitted.classes_)
-    shaded = None
-    if regions:
-        surface = grid(data_key, metric, p, weights, REGION_RESOLUTION, max(k, GRID_K_MAX))
-        shaded = figures.Regions.of(surface, k)
+    shaded = decision_regions(data_key, k, metric, p, weights) if regions else None
     figure = figures.playground_figure(
         X,
         fitted.y_codes_,

@@ -286,14 +286,6 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
     x_range, y_range = spec["bounds"]
     if question.kind == "class" and revealed:
         trace = _trace(spec)
-        grid = cache.grid(
-            _data_key(spec),
-            spec["metric"],
-            spec["p"],
-            spec["weights"],
-            cache.REGION_RESOLUTION,
-            max(spec["k"], cache.GRID_K_MAX),
-        )
         winner = int(trace.winner_code)
         fig = quiz.revealed_figure(
             X,
@@ -309,7 +301,9 @@ def question_figure(question: Question, *, revealed: bool, height: int) -> go.Fi
                 outline=ball_outline(spec["query"], trace.radius, spec["metric"], p=spec["p"]),
                 metric_label=state.metric_caption(spec["metric"]),
             ),
-            regions=figures.Regions.of(grid, spec["k"]),
+            regions=cache.decision_regions(
+                _data_key(spec), spec["k"], spec["metric"], spec["p"], spec["weights"]
+            ),
         )
     elif question.kind == "class":
         fig = quiz.quiz_figure(

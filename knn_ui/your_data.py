@@ -377,6 +377,13 @@ def grid(key, metric, p, weights, resolution, k_max, bounds, _data: OwnData):
     return cache.search_grid(_data.X, _data.y, bounds, metric, p, weights, resolution, k_max)
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def decision_regions(key, k, metric, p, weights, k_max, bounds, _data: OwnData):
+    """Return the :class:`knn_ui.figures.Regions` of ``k`` on :func:`grid`, built once per view."""
+    grid_ = grid(key, metric, p, weights, cache.REGION_RESOLUTION, k_max, bounds, _data)
+    return figures.Regions.of(grid_, k)
+
+
 @st.cache_resource(
     max_entries=16, ttl=3600, show_spinner="Predicting every point from the others..."
 )

@@ -43,9 +43,6 @@ right, answered = qz.score(session)
 # 3. Figure: before the reveal only the points and the query; afterwards the Playground's
 #    picture with the neighbours, the metric ball and the decision regions.
 if done:
-    surface = cache.grid(
-        data_key, metric, p, weights, cache.REGION_RESOLUTION, max(k, cache.GRID_K_MAX)
-    )
     fig = qz.revealed_figure(
         X,
         model.y_codes_,
@@ -60,7 +57,7 @@ if done:
             outline=ball_outline(quiz.query, trace.radius, metric, p=p),
             metric_label=state.METRIC_LABELS[metric],
         ),
-        regions=figures.Regions.of(surface, k),
+        regions=cache.decision_regions(data_key, k, metric, p, weights),
     )
 else:
     fig = qz.quiz_figure(X, model.y_codes_, names, quiz.query, x_range=bounds[0], y_range=bounds[1])

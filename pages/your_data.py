@@ -183,10 +183,7 @@ outline = ball_outline(query, trace.kept_distances[-1], metric, p=p)
 
 regions = None
 if show_regions:
-    surface = your_data.grid(
-        data.key, metric, p, weights, cache.REGION_RESOLUTION, k_max, bounds, data
-    )
-    regions = figures.Regions.of(surface, k)
+    regions = your_data.decision_regions(data.key, k, metric, p, weights, k_max, bounds, data)
 
 # 3. Figure.
 fig = your_data.own_figure(
