@@ -342,6 +342,19 @@ class RoutedStream:
             page.wait_for_timeout(100)
 
 
+@contextlib.contextmanager
+def room_on_one_server(tmp_path):
+    """A class on an SQLite file and one app server; yield ``(url, store, code, key)``."""
+    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    store = ClassStore(database)
+    try:
+        code, key = store.create_room()
+        with servers(database, 1) as (url,):
+            yield url, store, code, key
+    finally:
+        store.dispose()
+
+
 def phone_in_a_class_question(browser, url, code, key, store, stream: RoutedStream):
     """A phone joined as Ada through ``stream``, on a new class question; return its page."""
     page = browser.new_context(**PHONE).new_page()
@@ -383,10 +396,7 @@ class LoseOneDrawing(RoutedStream):
 
 def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
     """The phone shows the acknowledgement even when the tap's own redraw never arrives."""
-    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
-    store = ClassStore(database)
-    code, key = store.create_room()
-    with servers(database, 1) as (url,):
+    with room_on_one_server(tmp_path) as (url, store, code, key):
         lose = LoseOneDrawing("Saved: red.")
         page, question = phone_in_a_class_question(browser, url, code, key, store, lose)
         lose.armed = True
@@ -398,7 +408,6 @@ def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
         (answer,) = store.export_rows(code, key)  # stored once, by the one tap
         assert (answer["question"], answer["choice"], answer["changes"]) == (question.number, 0, 0)
         assert_no_exception(page)
-    store.dispose()
 
 
 class LoseOneWholeRun(RoutedStream):
@@ -434,10 +443,7 @@ class LoseOneWholeRun(RoutedStream):
 
 def test_a_phone_that_lost_a_whole_run_catches_up(browser, tmp_path):
     """A whole-page run lost on its way stops the page's polling; the page reloads itself."""
-    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
-    store = ClassStore(database)
-    code, key = store.create_room()
-    with servers(database, 1) as (url,):
+    with room_on_one_server(tmp_path) as (url, store, code, key):
         lose = LoseOneWholeRun("you are Ada")
         page, _ = phone_in_a_class_question(browser, url, code, key, store, lose)
         lose.armed = True
@@ -451,4 +457,3 @@ def test_a_phone_that_lost_a_whole_run_catches_up(browser, tmp_path):
         page.get_by_text("Waiting for the reveal").wait_for(timeout=WAIT)
         assert reloads
         assert_no_exception(page)
-    store.dispose()
