@@ -31,6 +31,7 @@ import io
 import json
 import math
 import secrets
+import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -240,6 +241,32 @@ def engine_url(url: str) -> str:
 _WRITE = "knn_class_write"
 
 
+#: How long a new SQLite connection keeps asking for write-ahead logging while another holds
+#: the database (seconds; as long as SQLite's own wait for a busy database).
+_WAL_WAIT = 30.0
+
+
+def _write_ahead_log(cursor) -> None:
+    """Switch the database to write-ahead logging, waiting while another connection holds it.
+
+    The switch needs the database to itself, and SQLite answers "database is locked" at once
+    instead of waiting (its busy timeout does not apply): servers that open one new file
+    together failed to start about once in ten. The mode is kept in the file, so only the
+    first switch waits.
+    """
+    deadline = time.monotonic() + _WAL_WAIT
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.25)
+
+
 def _sqlite_setup(engine: sa.Engine) -> None:
     """Let SQLite wait for a busy database and take the write lock at the start of a transaction.
 
@@ -252,8 +279,8 @@ def _sqlite_setup(engine: sa.Engine) -> None:
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        _write_ahead_log(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
