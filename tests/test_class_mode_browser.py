@@ -179,7 +179,15 @@ def run_lesson(browser, student_url, teacher_url, name):
     tapper.wait_for_selector("text=disagree", timeout=WAIT)
     screenshot(tapper, f"class_{name}_student_click_reveal", full_page=False)
     screenshot(teacher, f"class_{name}_teacher_click_reveal", full_page=False)
-    # The teacher downloads every response.
+    # The teacher downloads every response, once their page has drawn the reveal: the reveal's
+    # whole-page run draws the sidebar's download button again, and a download started from the
+    # button it replaces is cancelled (under load, 1 of 2 full runs).
+    teacher.wait_for_selector("text=disagree", timeout=WAIT)
+    teacher.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=WAIT,
+    )
     with teacher.expect_download() as download:
         teacher.get_by_role("button", name="Download all responses (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
