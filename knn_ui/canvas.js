@@ -13,18 +13,31 @@ const G = globalThis;
 const PREVIEW_RING_PX = 9;
 const STAR_PX = 9;
 
-// plotly.js is served by the app (Streamlit's static files) and added once per page as an async
+// plotly.js is served by the app (Streamlit's static files) in two bundles: the cartesian one
+// and the full one (see knn_ui/canvas.py). A payload names the bundles that can draw its
+// figure, the smaller first (meta.plotly). A page adds each bundle at most once, as an async
 // classic script: the browser downloads and compiles it off the main thread and caches it.
-function loadPlotly(url) {
-  if (G.Plotly) return Promise.resolve(G.Plotly);
-  if (G.__knnCanvasPlotly) return G.__knnCanvasPlotly;
-  G.__knnCanvasPlotly = new Promise((resolve, reject) => {
+// Each bundle defines window.Plotly when it runs; a plot keeps the Plotly that drew it.
+const BUNDLES = (G.__knnCanvasPlotly ??= new Map()); // url -> Promise of {url, Plotly}
+const LOADED = (G.__knnCanvasPlotlyLoaded ??= new Map()); // url -> {url, Plotly}
+
+// The bundle of the first of `urls` already loaded, or null.
+function loadedPlotly(urls) {
+  for (const url of urls) if (LOADED.has(url)) return LOADED.get(url);
+  return null;
+}
+
+// The bundle of the first of `urls` loaded or loading, else of urls[0], which it adds.
+function loadPlotly(urls) {
+  for (const url of urls) if (BUNDLES.has(url)) return BUNDLES.get(url);
+  const url = urls[0];
+  const loading = new Promise((resolve, reject) => {
     const script = document.createElement("script");
     script.src = url;
     script.async = true;
     script.dataset.knnCanvas = "plotly";
     script.onload = () => {
-      if (G.Plotly) resolve(G.Plotly);
+      if (G.Plotly) resolve({ url, Plotly: G.Plotly });
       else reject(new Error("plotly.js ran but did not define window.Plotly"));
     };
     script.onerror = () => {
@@ -32,11 +45,18 @@ function loadPlotly(url) {
       reject(new Error(`plotly.js did not load from ${url}`));
     };
     document.head.appendChild(script);
-  }).catch((err) => {
-    G.__knnCanvasPlotly = undefined; // the next payload tries again
-    throw err;
-  });
-  return G.__knnCanvasPlotly;
+  }).then(
+    (bundle) => {
+      LOADED.set(url, bundle);
+      return bundle;
+    },
+    (err) => {
+      BUNDLES.delete(url); // the next payload tries again
+      throw err;
+    },
+  );
+  BUNDLES.set(url, loading);
+  return loading;
 }
 
 function decodeMeta(bytes) {
@@ -351,6 +371,8 @@ class Canvas {
     this.spec = null; // the preview's payload: names, colours, k, where the query is
     this.figureKey = ""; // "layer id|height" of the figure drawn
     this.drawn = false;
+    this.bundle = null; // {url, Plotly}: the plotly.js bundle that draws this plot
+    this.Plotly = null;
     this.drawing = null; // promise of the render in progress
     this.pointer = null; // {clientX, clientY} of the last move over the plot
     this.previewOn = false;
@@ -409,7 +431,7 @@ class Canvas {
       const w = this.root.clientWidth;
       if (this.drawn && w && w !== this.width) {
         this.width = w;
-        G.Plotly.Plots.resize(this.gd).then(() => this.fit());
+        this.Plotly.Plots.resize(this.gd).then(() => this.fit());
       }
     });
     this.resizer.observe(this.root);
@@ -419,7 +441,7 @@ class Canvas {
     this.resizer.disconnect();
     for (const [name, fn] of Object.entries(this.listeners)) this.gd.removeEventListener(name, fn);
     this.gd.removeEventListener("touchstart", this.onTouchStart);
-    if (this.drawn && G.Plotly) G.Plotly.purge(this.gd);
+    if (this.drawn) this.Plotly.purge(this.gd);
     this.root.remove();
   }
 
@@ -437,15 +459,7 @@ class Canvas {
     this.latest = { meta, t0 };
     // Hold the plot's height while plotly.js loads, so the page does not jump.
     this.gd.style.minHeight = `${meta.height}px`;
-    if (G.Plotly) return this.schedule();
-    this.showStatus("Loading the plot…");
-    return loadPlotly(meta.plotly).then(
-      () => this.schedule(),
-      (err) => {
-        this.lastBytes = null; // drawn by no one: the same payload may be tried again
-        this.showStatus(`The plot could not be drawn: ${err.message}`);
-      },
-    );
+    return this.schedule();
   }
 
   schedule() {
@@ -454,9 +468,16 @@ class Canvas {
     const next = this.latest;
     if (!next) return null;
     this.latest = null;
-    this.drawing = layerFor(next.meta.layer)
-      .then((layer) => this.render(next, layer))
-      .catch((err) => this.showStatus(`The plot could not be drawn: ${err && err.message}`))
+    // The bundle that drew the plot, while the figure allows it: else one already loaded.
+    const urls = next.meta.plotly;
+    const bundle = this.bundle && urls.includes(this.bundle.url) ? this.bundle : loadedPlotly(urls);
+    if (!bundle) this.showStatus("Loading the plot…");
+    this.drawing = Promise.all([bundle || loadPlotly(urls), layerFor(next.meta.layer)])
+      .then(([b, layer]) => this.render(next, layer, b))
+      .catch((err) => {
+        this.lastBytes = null; // drawn by no one: the same payload may be tried again
+        this.showStatus(`The plot could not be drawn: ${err && err.message}`);
+      })
       .finally(() => {
         this.drawing = null;
         if (this.latest) this.schedule();
@@ -464,8 +485,15 @@ class Canvas {
     return this.drawing;
   }
 
-  render({ meta, t0 }, layer) {
-    const Plotly = G.Plotly;
+  render({ meta, t0 }, layer, bundle) {
+    if (this.drawn && bundle !== this.bundle) {
+      // The figure needs another bundle than the one that drew it: start again with that one.
+      this.Plotly.purge(this.gd);
+      this.drawn = false;
+    }
+    this.bundle = bundle;
+    this.Plotly = bundle.Plotly;
+    const Plotly = this.Plotly;
     const fig = layer.figure || {};
     const layout = { ...(fig.layout || {}) };
     // meta.height is the most the plot may take; fit() shrinks it to what the width allows.
@@ -536,7 +564,7 @@ class Canvas {
   // fitting it redrew every trace, decision regions included, a second time. A plot whose
   // axes are not equally scaled keeps its height: it is drawn at once.
   firstDraw(data, layout, config) {
-    const Plotly = G.Plotly;
+    const Plotly = this.Plotly;
     if (!layout.yaxis || layout.yaxis.scaleanchor !== "x") {
       return Plotly.newPlot(this.gd, data, layout, config);
     }
@@ -572,7 +600,7 @@ class Canvas {
     this.fitted = { width: this.root.clientWidth, height: want };
     this.gd.style.minHeight = "";
     if (Math.abs(want - this.gd._fullLayout.height) <= 2) return null;
-    return G.Plotly.relayout(this.gd, { height: want });
+    return this.Plotly.relayout(this.gd, { height: want });
   }
 
   afterDraw(t0) {
@@ -737,7 +765,7 @@ class Canvas {
     // Plotly recompute and redraw every trace, heatmap included (~70 ms), and a Plotly
     // annotation for the label cost ~25 ms (annotations can move autoranges, so Plotly
     // recalculates), hence the label is a plain element moved with a transform.
-    const drawn = G.Plotly.relayout(this.gd, { shapes });
+    const drawn = this.Plotly.relayout(this.gd, { shapes });
     this.showLabel(name, color, p.px, p.py);
     const hint = this.touching ? this.hint.replace(/^click\b/, "lift your finger") : this.hint;
     this.showStatus(`Preview: ${this.verdict(result)} (${hint})`);
@@ -774,7 +802,7 @@ class Canvas {
   clearPreview() {
     if (!this.previewOn) return;
     this.previewOn = false;
-    G.Plotly.relayout(this.gd, { shapes: this.baseShapes });
+    this.Plotly.relayout(this.gd, { shapes: this.baseShapes });
     this.label.hidden = true;
     this.showStatus(this.verdictText);
     this.root.dataset.previewAt = "";

@@ -13,16 +13,31 @@ JavaScript and CSS live next to this file (``canvas.js``, ``canvas.css``), decla
 
 How plotly.js gets to the browser
 ---------------------------------
-plotly.js comes from the installed ``plotly`` package (``package_data/plotly.min.js``,
-4.8 MB); nothing is fetched from a CDN and no copy is kept in this repository. On first use,
-:func:`install_plotly` copies it into the running app's ``static/`` folder (ignored by git),
-named by its version, and Streamlit's static file serving (``server.enableStaticServing`` in
-``.streamlit/config.toml``) serves it at ``app/static/plotly-<version>.min.js``. The
-component adds it to the page as an async classic ``<script>``, once per page: the browser
-downloads and compiles it off the main thread, keeps it in its HTTP cache across pages and
-visits, and it defines ``window.Plotly`` for the life of the page.
+Two bundles of the same plotly.js, neither fetched from a CDN:
 
-The copy opens with V8's explicit compile hint (:data:`COMPILE_HINT`), which asks Chromium
+- the full one from the installed ``plotly`` package (``package_data/plotly.min.js``,
+  4.8 MB), and
+- its cartesian bundle (npm ``plotly.js-cartesian-dist-min`` of the same version, 1.5 MB,
+  MIT licence), kept in ``knn_ui/vendor/`` and refreshed by
+  ``scripts/vendor_plotly_cartesian.sh``. It draws every trace type in
+  :data:`CARTESIAN_TRACES`, which is all the app's plots use but WebGL (``scattergl``, from
+  ``figures.WEBGL_FROM`` points on).
+
+A payload names the bundles that can draw its figure, the smaller first; the page loads the
+first unless one of them is already loaded. On the Playground's first load the cartesian
+bundle is downloaded, compiled and run in about half the time (first render 2.9 s against
+3.8 s, medians of 5 loads each, interleaved, on the same server). A plot whose figure later
+needs WebGL loads the full bundle, which defines ``window.Plotly`` anew, and is drawn again
+from scratch with it; other plots keep the Plotly that drew them.
+
+On first use, :func:`install_plotly` copies both into the running app's ``static/`` folder
+(ignored by git), named by bundle and version, and Streamlit's static file serving
+(``server.enableStaticServing`` in ``.streamlit/config.toml``) serves them at
+``app/static/``. The component adds a bundle to the page as an async classic ``<script>``,
+once per page: the browser downloads and compiles it off the main thread and keeps it in its
+HTTP cache across pages and visits.
+
+Each copy opens with V8's explicit compile hint (:data:`COMPILE_HINT`), which asks Chromium
 (136 and later; other browsers read a comment) to compile every function of the file on a
 background thread while it downloads. Without it, running plotly.js compiles each function
 on the main thread when it is first called, which is most of them: the main thread's task
@@ -108,20 +123,52 @@ PAYLOAD_VERSION = 2
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
 
+#: The trace types plotly.js's cartesian bundle draws (its README); a figure with any other
+#: type needs the full bundle.
+CARTESIAN_TRACES = frozenset(
+    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+     "image", "pie", "scatter", "scatterternary", "violin"}
+)  # fmt: skip
+#: Where the cartesian bundle is kept (see ``scripts/vendor_plotly_cartesian.sh``).
+VENDOR = _HERE / "vendor"
+
+
 @functools.cache
-def plotly_file_name() -> str:
-    """Name of the copy of plotly.js the app serves: ``plotly-<version>.min.js``."""
+def plotly_version() -> str:
+    """Return the version of plotly.js the installed ``plotly`` package ships."""
     from plotly.offline import get_plotlyjs_version
 
-    return f"plotly-{get_plotlyjs_version()}.min.js"
+    return get_plotlyjs_version()
+
+
+def plotly_bundles() -> dict[str, Path]:
+    """Where each bundle of plotly.js comes from: ``{"cartesian": ..., "full": ...}``."""
+    import plotly
+
+    return {
+        "cartesian": VENDOR / plotly_file_name("cartesian"),
+        "full": Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js",
+    }
+
+
+def plotly_file_name(bundle: str = "full") -> str:
+    """Name the app's copy of a bundle of plotly.js.
+
+    ``plotly-<version>.min.js`` for the full one, ``plotly-cartesian-<version>.min.js`` for
+    the cartesian one.
+    """
+    if bundle not in ("cartesian", "full"):
+        raise ValueError(f"Expected bundle 'cartesian' or 'full', but got {bundle!r}")
+    infix = "" if bundle == "full" else f"{bundle}-"
+    return f"plotly-{infix}{plotly_version()}.min.js"
 
 
 @functools.cache
-def install_plotly(static_dir: Path) -> Path:
-    """Copy the installed package's plotly.js into ``static_dir``; return the copy's path.
+def install_plotly(static_dir: Path) -> dict[str, Path]:
+    """Copy both bundles of plotly.js into ``static_dir``; return the copies' paths by bundle.
 
-    The copy opens with :data:`COMPILE_HINT`. Done once per process and folder; an existing
-    copy of the expected size is kept. The copy is written to a temporary file and renamed,
+    Each copy opens with :data:`COMPILE_HINT`. Done once per process and folder; an existing
+    copy of the expected size is kept. A copy is written to a temporary file and renamed,
     so a page load never sees half a file.
 
     Parameters
@@ -132,26 +179,28 @@ def install_plotly(static_dir: Path) -> Path:
 
     Returns
     -------
-    pathlib.Path
+    dict of str to pathlib.Path
+        ``{"cartesian": ..., "full": ...}``.
     """
-    import plotly
+    copies = {}
+    for bundle, source in plotly_bundles().items():
+        target = Path(static_dir) / plotly_file_name(bundle)
+        size = len(COMPILE_HINT) + source.stat().st_size
+        if not target.is_file() or target.stat().st_size != size:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+            with source.open("rb") as original, partial.open("wb") as copy:
+                copy.write(COMPILE_HINT)
+                shutil.copyfileobj(original, copy)
+            os.replace(partial, target)
+        copies[bundle] = target
+    return copies
 
-    source = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    target = Path(static_dir) / plotly_file_name()
-    if not target.is_file() or target.stat().st_size != len(COMPILE_HINT) + source.stat().st_size:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-        with source.open("rb") as original, partial.open("wb") as copy:
-            copy.write(COMPILE_HINT)
-            shutil.copyfileobj(original, copy)
-        os.replace(partial, target)
-    return target
 
+def _plotly_urls(bundles: Sequence[str]) -> list[str]:
+    """Install plotly.js for the running app; return where the browser loads ``bundles`` from.
 
-def _plotly_url() -> str:
-    """Install plotly.js for the running app and return the path the browser loads it from.
-
-    If the copy cannot be written (a read-only app folder), the page says so and why; the
+    If the copies cannot be written (a read-only app folder), the page says so and why; the
     plot's own status line then reports that plotly.js did not load.
     """
     import streamlit as st
@@ -165,12 +214,11 @@ def _plotly_url() -> str:
         install_plotly(static_dir)
     except OSError as error:
         st.error(
-            f"The plot needs a copy of plotly.js in {static_dir}, and it could not be "
-            f"written there ({error.strerror or error}). Make that folder writable, or copy "
-            f"plotly.min.js from the installed plotly package there as {plotly_file_name()}."
+            f"The plot needs copies of plotly.js in {static_dir}, and they could not be "
+            f"written there ({error.strerror or error}). Make that folder writable."
         )
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{'/' + base if base else ''}/app/static/{plotly_file_name()}"
+    return [f"{'/' + base if base else ''}/app/static/{plotly_file_name(b)}" for b in bundles]
 
 
 def _encode(array: np.ndarray, dtype: str) -> dict:
@@ -346,7 +394,8 @@ class PlotLayer:
 
     id: str
     data: bytes = field(repr=False)
-    shapes: tuple = ()  # the figure's own layout shapes, drawn with the query's
+    shapes: tuple  # the figure's own layout shapes, drawn with the query's
+    bundles: tuple  # the plotly.js bundles that can draw the figure, the smaller first
 
 
 def plot_layer(figure, preview: dict | None = None) -> PlotLayer:
@@ -379,6 +428,8 @@ def plot_layer(figure, preview: dict | None = None) -> PlotLayer:
     parsed = json.loads(figure_json)
     layout = parsed.get("layout") or {}
     shapes = tuple(layout.pop("shapes", None) or ())
+    types = {trace.get("type", "scatter") for trace in parsed.get("data") or ()}
+    bundles = ("cartesian", "full") if types <= CARTESIAN_TRACES else ("full",)
     if shapes:
         figure_json = json.dumps(parsed, separators=(",", ":"))
     if preview is not None:
@@ -391,7 +442,8 @@ def plot_layer(figure, preview: dict | None = None) -> PlotLayer:
         + "}"
     ).encode("utf-8")
     layer_id = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return PlotLayer(id=layer_id, data=layer_id.encode("ascii") + body, shapes=shapes)
+    data = layer_id.encode("ascii") + body
+    return PlotLayer(id=layer_id, data=data, shapes=shapes, bundles=bundles)
 
 
 def _shapes_json(shapes: list) -> str:
@@ -494,7 +546,7 @@ def knn_canvas(
         + ',"verdict":'
         + json.dumps(str(verdict))
         + ',"plotly":'
-        + json.dumps(_plotly_url())
+        + json.dumps(_plotly_urls(layer.bundles))
         + "}"
     )
 

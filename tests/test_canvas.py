@@ -136,32 +136,48 @@ def installed_plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-#: What the app serves: V8's compile hint as the first line, then the package's file unchanged.
-def served_plotly_js() -> bytes:
-    return b"//# allFunctionsCalledOnLoad\n" + installed_plotly_js().read_bytes()
+def vendored_cartesian_js() -> Path:
+    return REPO / "knn_ui" / "vendor" / f"plotly-cartesian-{canvas.plotly_version()}.min.js"
 
 
-def test_plotly_js_is_a_copy_of_the_installed_package_with_the_compile_hint(tmp_path):
+#: What the app serves: V8's compile hint as the first line, then the bundle's file unchanged.
+def served_plotly_js(bundle="full") -> bytes:
+    source = installed_plotly_js() if bundle == "full" else vendored_cartesian_js()
+    return b"//# allFunctionsCalledOnLoad\n" + source.read_bytes()
+
+
+def plotly_urls(*bundles):
+    return [f"/app/static/{canvas.plotly_file_name(b)}" for b in bundles]
+
+
+def test_both_bundles_are_copied_with_the_compile_hint(tmp_path):
     from plotly.offline import get_plotlyjs_version
 
-    copy = canvas.install_plotly(tmp_path / "static")
-    assert copy == tmp_path / "static" / f"plotly-{get_plotlyjs_version()}.min.js"
-    assert copy.read_bytes() == served_plotly_js()
-    assert [p.name for p in copy.parent.iterdir()] == [copy.name]  # no partial file left
+    version = get_plotlyjs_version()
+    copies = canvas.install_plotly(tmp_path / "static")
+    assert copies == {
+        "cartesian": tmp_path / "static" / f"plotly-cartesian-{version}.min.js",
+        "full": tmp_path / "static" / f"plotly-{version}.min.js",
+    }
+    for bundle, copy in copies.items():
+        assert copy.read_bytes() == served_plotly_js(bundle)
+    assert sorted(p.name for p in copy.parent.iterdir()) == sorted(c.name for c in copies.values())
 
 
+@pytest.mark.parametrize("bundle", ["cartesian", "full"])
 @pytest.mark.parametrize("old", ["damaged", "without the hint"])
-def test_a_damaged_or_older_copy_of_plotly_js_is_replaced(tmp_path, old):
+def test_a_damaged_or_older_copy_of_plotly_js_is_replaced(tmp_path, old, bundle):
     static = tmp_path / "static"
     static.mkdir()
-    body = b"/* cut short */" if old == "damaged" else installed_plotly_js().read_bytes()
-    (static / canvas.plotly_file_name()).write_bytes(body)
+    hint = len(canvas.COMPILE_HINT)
+    body = b"/* cut short */" if old == "damaged" else served_plotly_js(bundle)[hint:]
+    (static / canvas.plotly_file_name(bundle)).write_bytes(body)
     canvas.install_plotly.cache_clear()
     try:
-        copy = canvas.install_plotly(static)
+        copies = canvas.install_plotly(static)
     finally:
         canvas.install_plotly.cache_clear()
-    assert copy.read_bytes() == served_plotly_js()
+    assert copies[bundle].read_bytes() == served_plotly_js(bundle)
 
 
 def test_a_static_folder_that_cannot_be_written_is_explained(monkeypatch):
@@ -175,15 +191,36 @@ def test_a_static_folder_that_cannot_be_written_is_explained(monkeypatch):
     (error,) = at.error
     assert "could not be written there (Permission denied)" in error.value
     assert str(Path(DEMO).parent / "static") in error.value
-    assert component_data(at)["plotly"] == f"/app/static/{canvas.plotly_file_name()}"
+    assert component_data(at)["plotly"] == plotly_urls("cartesian", "full")
 
 
-def test_no_copy_of_plotly_js_is_kept_in_the_repository():
-    # The copies the app serves are made at run time into static/ folders, which git ignores.
+def test_the_only_plotly_js_kept_is_the_cartesian_bundle_of_the_installed_version():
+    # The full bundle is copied at run time from the plotly package into static/ folders,
+    # which git ignores; the cartesian one comes from npm (scripts/vendor_plotly_cartesian.sh).
     assert "static/" in (REPO / ".gitignore").read_text().split()
     skip = {".git", "node_modules", "static"}  # node_modules: test tools from npm
     big_js = [p for p in REPO.rglob("*.js") if not skip & set(p.parts) and p.stat().st_size > 1e6]
-    assert big_js == []
+    assert big_js == [vendored_cartesian_js()]
+    head = vendored_cartesian_js().read_text()[:200]
+    assert f"* plotly.js (cartesian - minified) v{canvas.plotly_version()}\n" in head
+    assert "MIT License" in (REPO / "knn_ui" / "vendor" / "LICENSE-plotly.js.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("types", "bundles"),
+    [
+        (["scatter"], ("cartesian", "full")),
+        (["contour", "scatter", "heatmap"], ("cartesian", "full")),
+        ([None], ("cartesian", "full")),  # a trace without a type is a scatter
+        (["contour", "scattergl"], ("full",)),
+        (["scatter3d"], ("full",)),
+    ],
+)
+def test_a_figure_names_the_bundles_that_can_draw_it(types, bundles):
+    from knn_ui.canvas import plot_layer
+
+    data = [{"x": [0, 1], "y": [0, 1]} | ({"type": t} if t else {}) for t in types]
+    assert plot_layer({"data": data, "layout": {}}).bundles == bundles
 
 
 def test_component_code_never_writes_markup():
@@ -205,10 +242,12 @@ def test_the_component_gets_the_figure_the_preview_points_and_where_plotly_js_is
     assert meta["height"] == 500
     assert meta["preview"]["k"] == 3 and meta["preview"]["points"]["dtype"] == "f8"
     assert {t["type"] for t in meta["figure"]["data"]} == {"scatter"}
-    # Served by Streamlit from the static folder next to the running script.
-    assert meta["plotly"] == f"/app/static/{canvas.plotly_file_name()}"
-    served = Path(DEMO).parent / "static" / canvas.plotly_file_name()
-    assert served.read_bytes() == served_plotly_js()
+    # Served by Streamlit from the static folder next to the running script; a figure without
+    # WebGL is drawn by the cartesian bundle, or by the full one if the page has it already.
+    assert meta["plotly"] == plotly_urls("cartesian", "full")
+    for bundle in ("cartesian", "full"):
+        served = Path(DEMO).parent / "static" / canvas.plotly_file_name(bundle)
+        assert served.read_bytes() == served_plotly_js(bundle)
 
     at.run()  # the same payload again: the browser skips it without parsing
     assert component_data(at) == meta

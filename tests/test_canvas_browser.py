@@ -306,23 +306,70 @@ def test_class_names_are_shown_as_text_not_markup(demo):
     screenshot(page, "canvas_odd_names")
 
 
-def test_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url):
-    from knn_ui.canvas import plotly_file_name
+def test_the_cartesian_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url):
+    from knn_ui.canvas import plotly_file_name, plotly_version
 
     loaded = []
     page.on("response", lambda r: "plotly" in r.url and loaded.append((r.url, r.body())))
     page.goto(streamlit_url(DEMO))
     wait_for_app(page)
     page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=30_000)
+    # A figure without WebGL: the smaller bundle, and only it.
     src = page.locator("script[data-knn-canvas=plotly]").get_attribute("src")
-    assert src.endswith(f"/app/static/{plotly_file_name()}")
+    assert src.endswith(f"/app/static/{plotly_file_name('cartesian')}")
     assert page.locator("script[src*=plotly]").count() == 1
-    version = plotly_file_name().removeprefix("plotly-").removesuffix(".min.js")
-    assert page.evaluate("window.Plotly.version") == version
+    assert page.evaluate("window.Plotly.version") == plotly_version()
     # What the page ran opens with V8's compile hint: compile every function while downloading.
     ((url, body),) = loaded
     assert url.endswith(src)
-    assert body.startswith(b"//# allFunctionsCalledOnLoad\n/**\n* plotly.js v" + version.encode())
+    hint, header = b"//# allFunctionsCalledOnLoad\n", b"/**\n* plotly.js (cartesian - minified) v"
+    assert body.startswith(hint + header + plotly_version().encode() + b"\n")
+
+
+def test_a_plot_that_turns_to_webgl_is_drawn_again_by_the_full_plotly_js(demo):
+    from knn_ui.canvas import plotly_file_name
+
+    page = demo()
+    bundle = "document.querySelector('.knn-canvas').knnCanvas.bundle.url"
+    types = "Array.from(document.querySelector('.knn-canvas-plot')._fullData, t => t.type)"
+    assert page.evaluate(bundle).endswith(plotly_file_name("cartesian"))
+    g = geometry(page)
+    click_and_wait(page, *to_pixel(g, 2.0, 2.0))
+
+    renders = int(page.evaluate("document.querySelector('.knn-canvas').dataset.renders"))
+    page.get_by_text("Draw the points with WebGL").click()
+    page.wait_for_function(
+        f"Number(document.querySelector('.knn-canvas').dataset.renders) > {renders}",
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    assert page.evaluate(bundle).endswith(f"/{plotly_file_name('full')}")
+    assert page.locator("script[data-knn-canvas=plotly]").count() == 2
+    assert set(page.evaluate(types)) == {"scattergl", "scatter"}  # the points; the query star
+    assert page.locator(".knn-canvas-plot canvas").count() > 0  # drawn by WebGL
+    assert page.locator(".knn-canvas .svg-container").count() == 1  # one plot, not two stacked
+
+    # The plot drawn again still places the query exactly and previews.
+    g = geometry(page)
+    px, py = to_pixel(g, 7.25, 3.5)
+    click_and_wait(page, px, py)
+    x, y = shown_pair(page, "query (set by on_click): ")
+    assert abs(x - 7.25) <= pixel_size(g) and abs(y - 3.5) <= pixel_size(g)
+    before = page.evaluate(PREVIEW)["previews"]
+    page.mouse.move(*to_pixel(g, 6.0, 6.0))
+    page.wait_for_function(
+        f"Number(document.querySelector('.knn-canvas').dataset.previews) > {before}"
+    )
+    assert page.evaluate(PREVIEW)["status"].startswith("Preview: ")
+
+    # Back to SVG points: the full bundle draws those too, so it keeps the plot.
+    page.get_by_text("Draw the points with WebGL").click()
+    page.wait_for_function(f"!{types}.includes('scattergl')", timeout=30_000)
+    wait_for_app(page)
+    assert page.evaluate(bundle).endswith(f"/{plotly_file_name('full')}")
+    assert page.locator("script[data-knn-canvas=plotly]").count() == 2
+    assert_no_exception(page)
+    screenshot(page, "canvas_back_from_webgl")
 
 
 # Logs every call the page makes to Plotly.newPlot / react / relayout on a knn_canvas plot:

@@ -10,6 +10,9 @@ plain text); ``regions=1`` adds a 160 x 160 heatmap like the Playground's decisi
 with ``regions=1``). For the preview's comparison with knn_core: ``n`` (points),
 ``classes``, ``data=lattice`` (whole-number coordinates, many equal distances and duplicate
 points), ``k``, ``metric``, ``p`` and ``weights``.
+
+A checkbox under the plot draws the points as WebGL traces (``scattergl``), which only the full
+bundle of plotly.js draws.
 """
 
 import numpy as np
@@ -50,6 +53,7 @@ names = names[:N_CLASSES]
 X, y = demo_data(N, N_CLASSES, LATTICE)
 last = st.session_state.get("last_click")
 
+webgl = st.session_state.get("webgl", False)  # the checkbox under the plot
 fig = go.Figure()
 if st.query_params.get("regions") == "1":
     xs = np.linspace(LO, HI, 160)
@@ -66,7 +70,7 @@ if st.query_params.get("regions") == "1":
     )
 for c, name in enumerate(names):
     fig.add_trace(
-        go.Scatter(
+        (go.Scattergl if webgl else go.Scatter)(
             x=X[y == c, 0],
             y=X[y == c, 1],
             mode="markers",
@@ -124,3 +128,4 @@ if last is not None:
     st.text(f"query (set by on_click): {last['x']:.6f}, {last['y']:.6f}")
 if clicked is not None:
     st.text(f"returned click: {clicked['x']:.6f}, {clicked['y']:.6f}")
+st.checkbox("Draw the points with WebGL", key="webgl")
