@@ -13,8 +13,8 @@ const G = globalThis;
 const PREVIEW_RING_PX = 9;
 const STAR_PX = 9;
 
-// plotly.js is served by the app (Streamlit's static files) in two bundles: the cartesian one
-// and the full one (see knn_ui/canvas.py). A payload names the bundles that can draw its
+// plotly.js is served by the app (Streamlit's static files) in two bundles: a small one and
+// the full one (see knn_ui/canvas.py). A payload names the bundles that can draw its
 // figure, the smaller first (meta.plotly). A page adds each bundle at most once, as an async
 // classic script: the browser downloads and compiles it off the main thread and caches it.
 // Each bundle defines window.Plotly when it runs; a plot keeps the Plotly that drew it.

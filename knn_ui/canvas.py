@@ -17,18 +17,19 @@ Two bundles of the same plotly.js, neither fetched from a CDN:
 
 - the full one from the installed ``plotly`` package (``package_data/plotly.min.js``,
   4.8 MB), and
-- its cartesian bundle (npm ``plotly.js-cartesian-dist-min`` of the same version, 1.5 MB,
-  MIT licence), kept in ``knn_ui/vendor/`` and refreshed by
-  ``scripts/vendor_plotly_cartesian.sh``. It draws every trace type in
-  :data:`CARTESIAN_TRACES`, which is all the app's plots use but WebGL (``scattergl``, from
-  ``figures.WEBGL_FROM`` points on).
+- a small one (1.2 MB, MIT licence) with only the trace types in :data:`SMALL_TRACES`,
+  which are all the app's plots use but WebGL (``scattergl``, from ``figures.WEBGL_FROM``
+  points on). It is built from npm's plotly.js of the same version in plotly.js's
+  documented modular way (``lib/core`` and ``Plotly.register``) by
+  ``scripts/build_plotly_small.sh`` and kept in ``knn_ui/vendor/``.
 
-A payload names the bundles that can draw its figure, the smaller first; the page loads the
-first unless one of them is already loaded. On the Playground's first load the cartesian
-bundle is downloaded, compiled and run in about half the time (first render 2.9 s against
-3.8 s, medians of 5 loads each, interleaved, on the same server). A plot whose figure later
-needs WebGL loads the full bundle, which defines ``window.Plotly`` anew, and is drawn again
-from scratch with it; other plots keep the Plotly that drew them.
+A payload names the bundles that can draw its figure, the small one first; the page loads
+the first unless one of them is already loaded. Loading the small bundle takes a quarter of
+the main thread's time (run alone in Chromium: 0.28 s against 1.14 s for the full bundle,
+and 0.63 s for plotly.js's published cartesian bundle, whose other trace types cost more
+than they weigh), and a quarter of the bytes to download and compress. A plot whose figure
+later needs WebGL loads the full bundle, which defines ``window.Plotly`` anew, and is drawn
+again from scratch with it; other plots keep the Plotly that drew them.
 
 On first use, :func:`install_plotly` copies both into the running app's ``static/`` folder
 (ignored by git), named by bundle and version, and Streamlit's static file serving
@@ -123,13 +124,10 @@ PAYLOAD_VERSION = 2
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
 
-#: The trace types plotly.js's cartesian bundle draws (its README); a figure with any other
-#: type needs the full bundle.
-CARTESIAN_TRACES = frozenset(
-    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-     "image", "pie", "scatter", "scatterternary", "violin"}
-)  # fmt: skip
-#: Where the cartesian bundle is kept (see ``scripts/vendor_plotly_cartesian.sh``).
+#: The trace types of the small bundle (``scripts/build_plotly_small.sh``); a figure with
+#: any other type needs the full bundle.
+SMALL_TRACES = frozenset({"scatter", "contour", "heatmap"})
+#: Where the small bundle is kept.
 VENDOR = _HERE / "vendor"
 
 
@@ -142,11 +140,11 @@ def plotly_version() -> str:
 
 
 def plotly_bundles() -> dict[str, Path]:
-    """Where each bundle of plotly.js comes from: ``{"cartesian": ..., "full": ...}``."""
+    """Where each bundle of plotly.js comes from: ``{"small": ..., "full": ...}``."""
     import plotly
 
     return {
-        "cartesian": VENDOR / plotly_file_name("cartesian"),
+        "small": VENDOR / plotly_file_name("small"),
         "full": Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js",
     }
 
@@ -154,11 +152,11 @@ def plotly_bundles() -> dict[str, Path]:
 def plotly_file_name(bundle: str = "full") -> str:
     """Name the app's copy of a bundle of plotly.js.
 
-    ``plotly-<version>.min.js`` for the full one, ``plotly-cartesian-<version>.min.js`` for
-    the cartesian one.
+    ``plotly-<version>.min.js`` for the full one, ``plotly-small-<version>.min.js`` for the
+    small one.
     """
-    if bundle not in ("cartesian", "full"):
-        raise ValueError(f"Expected bundle 'cartesian' or 'full', but got {bundle!r}")
+    if bundle not in ("small", "full"):
+        raise ValueError(f"Expected bundle 'small' or 'full', but got {bundle!r}")
     infix = "" if bundle == "full" else f"{bundle}-"
     return f"plotly-{infix}{plotly_version()}.min.js"
 
@@ -180,7 +178,7 @@ def install_plotly(static_dir: Path) -> dict[str, Path]:
     Returns
     -------
     dict of str to pathlib.Path
-        ``{"cartesian": ..., "full": ...}``.
+        ``{"small": ..., "full": ...}``.
     """
     copies = {}
     for bundle, source in plotly_bundles().items():
@@ -429,7 +427,7 @@ def plot_layer(figure, preview: dict | None = None) -> PlotLayer:
     layout = parsed.get("layout") or {}
     shapes = tuple(layout.pop("shapes", None) or ())
     types = {trace.get("type", "scatter") for trace in parsed.get("data") or ()}
-    bundles = ("cartesian", "full") if types <= CARTESIAN_TRACES else ("full",)
+    bundles = ("small", "full") if types <= SMALL_TRACES else ("full",)
     if shapes:
         figure_json = json.dumps(parsed, separators=(",", ":"))
     if preview is not None:

@@ -136,13 +136,13 @@ def installed_plotly_js() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def vendored_cartesian_js() -> Path:
-    return REPO / "knn_ui" / "vendor" / f"plotly-cartesian-{canvas.plotly_version()}.min.js"
+def vendored_small_js() -> Path:
+    return REPO / "knn_ui" / "vendor" / f"plotly-small-{canvas.plotly_version()}.min.js"
 
 
 #: What the app serves: V8's compile hint as the first line, then the bundle's file unchanged.
 def served_plotly_js(bundle="full") -> bytes:
-    source = installed_plotly_js() if bundle == "full" else vendored_cartesian_js()
+    source = installed_plotly_js() if bundle == "full" else vendored_small_js()
     return b"//# allFunctionsCalledOnLoad\n" + source.read_bytes()
 
 
@@ -156,7 +156,7 @@ def test_both_bundles_are_copied_with_the_compile_hint(tmp_path):
     version = get_plotlyjs_version()
     copies = canvas.install_plotly(tmp_path / "static")
     assert copies == {
-        "cartesian": tmp_path / "static" / f"plotly-cartesian-{version}.min.js",
+        "small": tmp_path / "static" / f"plotly-small-{version}.min.js",
         "full": tmp_path / "static" / f"plotly-{version}.min.js",
     }
     for bundle, copy in copies.items():
@@ -164,7 +164,7 @@ def test_both_bundles_are_copied_with_the_compile_hint(tmp_path):
     assert sorted(p.name for p in copy.parent.iterdir()) == sorted(c.name for c in copies.values())
 
 
-@pytest.mark.parametrize("bundle", ["cartesian", "full"])
+@pytest.mark.parametrize("bundle", ["small", "full"])
 @pytest.mark.parametrize("old", ["damaged", "without the hint"])
 def test_a_damaged_or_older_copy_of_plotly_js_is_replaced(tmp_path, old, bundle):
     static = tmp_path / "static"
@@ -191,29 +191,32 @@ def test_a_static_folder_that_cannot_be_written_is_explained(monkeypatch):
     (error,) = at.error
     assert "could not be written there (Permission denied)" in error.value
     assert str(Path(DEMO).parent / "static") in error.value
-    assert component_data(at)["plotly"] == plotly_urls("cartesian", "full")
+    assert component_data(at)["plotly"] == plotly_urls("small", "full")
 
 
-def test_the_only_plotly_js_kept_is_the_cartesian_bundle_of_the_installed_version():
+def test_the_only_plotly_js_kept_is_the_small_bundle_of_the_installed_version():
     # The full bundle is copied at run time from the plotly package into static/ folders,
-    # which git ignores; the cartesian one comes from npm (scripts/vendor_plotly_cartesian.sh).
+    # which git ignores; the small one is built from npm (scripts/build_plotly_small.sh).
     assert "static/" in (REPO / ".gitignore").read_text().split()
     skip = {".git", "node_modules", "static"}  # node_modules: test tools from npm
     big_js = [p for p in REPO.rglob("*.js") if not skip & set(p.parts) and p.stat().st_size > 1e6]
-    assert big_js == [vendored_cartesian_js()]
-    head = vendored_cartesian_js().read_text()[:200]
-    assert f"* plotly.js (cartesian - minified) v{canvas.plotly_version()}\n" in head
+    assert big_js == [vendored_small_js()]
+    head = vendored_small_js().read_text()[:400]
+    version = canvas.plotly_version()
+    assert f"* plotly.js (small: scatter, contour, heatmap - minified) v{version}\n" in head
+    assert f"from npm plotly.js@{version} " in head
     assert "MIT License" in (REPO / "knn_ui" / "vendor" / "LICENSE-plotly.js.txt").read_text()
 
 
 @pytest.mark.parametrize(
     ("types", "bundles"),
     [
-        (["scatter"], ("cartesian", "full")),
-        (["contour", "scatter", "heatmap"], ("cartesian", "full")),
-        ([None], ("cartesian", "full")),  # a trace without a type is a scatter
+        (["scatter"], ("small", "full")),
+        (["contour", "scatter", "heatmap"], ("small", "full")),
+        ([None], ("small", "full")),  # a trace without a type is a scatter
         (["contour", "scattergl"], ("full",)),
         (["scatter3d"], ("full",)),
+        (["scatter", "bar"], ("full",)),
     ],
 )
 def test_a_figure_names_the_bundles_that_can_draw_it(types, bundles):
@@ -243,9 +246,9 @@ def test_the_component_gets_the_figure_the_preview_points_and_where_plotly_js_is
     assert meta["preview"]["k"] == 3 and meta["preview"]["points"]["dtype"] == "f8"
     assert {t["type"] for t in meta["figure"]["data"]} == {"scatter"}
     # Served by Streamlit from the static folder next to the running script; a figure without
-    # WebGL is drawn by the cartesian bundle, or by the full one if the page has it already.
-    assert meta["plotly"] == plotly_urls("cartesian", "full")
-    for bundle in ("cartesian", "full"):
+    # WebGL is drawn by the small bundle, or by the full one if the page has it already.
+    assert meta["plotly"] == plotly_urls("small", "full")
+    for bundle in ("small", "full"):
         served = Path(DEMO).parent / "static" / canvas.plotly_file_name(bundle)
         assert served.read_bytes() == served_plotly_js(bundle)
 

@@ -306,7 +306,7 @@ def test_class_names_are_shown_as_text_not_markup(demo):
     screenshot(page, "canvas_odd_names")
 
 
-def test_the_cartesian_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url):
+def test_the_small_plotly_js_is_loaded_once_from_the_app_static_folder(page, streamlit_url):
     from knn_ui.canvas import plotly_file_name, plotly_version
 
     loaded = []
@@ -316,13 +316,16 @@ def test_the_cartesian_plotly_js_is_loaded_once_from_the_app_static_folder(page,
     page.wait_for_selector(".knn-canvas[data-renders] .main-svg", timeout=30_000)
     # A figure without WebGL: the smaller bundle, and only it.
     src = page.locator("script[data-knn-canvas=plotly]").get_attribute("src")
-    assert src.endswith(f"/app/static/{plotly_file_name('cartesian')}")
+    assert src.endswith(f"/app/static/{plotly_file_name('small')}")
     assert page.locator("script[src*=plotly]").count() == 1
     assert page.evaluate("window.Plotly.version") == plotly_version()
     # What the page ran opens with V8's compile hint: compile every function while downloading.
     ((url, body),) = loaded
     assert url.endswith(src)
-    hint, header = b"//# allFunctionsCalledOnLoad\n", b"/**\n* plotly.js (cartesian - minified) v"
+    hint, header = (
+        b"//# allFunctionsCalledOnLoad\n",
+        b"/**\n* plotly.js (small: scatter, contour, heatmap - minified) v",
+    )
     assert body.startswith(hint + header + plotly_version().encode() + b"\n")
 
 
@@ -332,7 +335,7 @@ def test_a_plot_that_turns_to_webgl_is_drawn_again_by_the_full_plotly_js(demo):
     page = demo()
     bundle = "document.querySelector('.knn-canvas').knnCanvas.bundle.url"
     types = "Array.from(document.querySelector('.knn-canvas-plot')._fullData, t => t.type)"
-    assert page.evaluate(bundle).endswith(plotly_file_name("cartesian"))
+    assert page.evaluate(bundle).endswith(plotly_file_name("small"))
     g = geometry(page)
     click_and_wait(page, *to_pixel(g, 2.0, 2.0))
 
