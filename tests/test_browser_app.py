@@ -122,7 +122,17 @@ def test_hover_previews_without_a_rerun(playground):
     assert page.evaluate("document.querySelector('.knn-canvas').dataset.renders") == renders
 
 
-def test_every_page_opens_without_an_exception(page, streamlit_url):
+# The plotly.js bundle each plot on the page was drawn with (knn_ui/canvas.js), once drawn.
+PLOT_BUNDLES = """() => Array.from(document.querySelectorAll('.knn-canvas'),
+    c => c.dataset.renders && c.knnCanvas.bundle ? c.knnCanvas.bundle.url : null)"""
+
+
+def test_every_page_opens_without_an_exception_and_plots_with_the_small_plotly_js(
+    page, streamlit_url
+):
+    from knn_ui.canvas import plotly_file_name
+
+    small = f"/app/static/{plotly_file_name('small')}"
     page.set_viewport_size({"width": 1400, "height": 1000})
     base = streamlit_url(APP)
     page.goto(base)
@@ -136,6 +146,15 @@ def test_every_page_opens_without_an_exception(page, streamlit_url):
         wait_for_app(page)
         assert_no_exception(page)
         name = href.rstrip("/").rsplit("/", 1)[-1] or "playground"
+        # Every plot a page opens with has no WebGL trace: the small bundle draws it, and the
+        # page loads no other (the first render waits for it).
+        page.wait_for_function(f"({PLOT_BUNDLES})().every(url => url !== null)", timeout=60_000)
+        assert all(url.endswith(small) for url in page.evaluate(PLOT_BUNDLES)), name
+        scripts = page.locator("script[data-knn-canvas=plotly]")
+        assert scripts.evaluate_all("els => els.map(e => new URL(e.src).pathname)") in (
+            [],
+            [small],
+        ), name
         screenshot(page, f"page_{name}")
 
 
