@@ -1117,6 +1117,29 @@ def _joined_names(store: ClassStore, code: str, key: str) -> None:
         st.text("Joined: " + ", ".join(names))  # nicknames: plain text
 
 
+#: Widget key of the teacher's students table.
+_STUDENTS_TABLE = "class_students"
+
+
+def _store_hide_ticks(store: ClassStore, code: str, key: str, shown: tuple) -> None:
+    """Store the "Hide" ticks of the students table, whose rows were ``shown``.
+
+    ``shown`` holds each row's student number and flag as the teacher saw them. A callback,
+    so it runs before the page is drawn again: by then more students may have joined, and
+    the table drawn with more rows is a new widget (Streamlit ties an editor's identity to
+    its row count), which would have dropped the tick.
+    """
+    edits = (st.session_state.get(_STUDENTS_TABLE) or {}).get("edited_rows", {})
+    changed = {}
+    for row, columns in edits.items():
+        if "Hide" in columns and 0 <= int(row) < len(shown):
+            number, before = shown[int(row)]
+            if bool(columns["Hide"]) != before:
+                changed[number] = bool(columns["Hide"])
+    if changed:
+        store.hide_names(code, key, changed)
+
+
 def _students_panel(store: ClassStore, code: str, key: str) -> None:
     with st.expander("Students and nicknames"):
         listed = store.students(code, key)
@@ -1128,16 +1151,13 @@ def _students_panel(store: ClassStore, code: str, key: str) -> None:
             "Nickname": [s.nickname for s in listed],
             "Hide": [s.hidden for s in listed],
         }
-        edited = st.data_editor(
+        st.data_editor(
             table,
-            key=f"class_students_{len(listed)}",
+            key=_STUDENTS_TABLE,
             disabled=["Student", "Nickname"],
             hide_index=True,
             width="stretch",
+            on_change=_store_hide_ticks,
+            args=(store, code, key, tuple((s.number, s.hidden) for s in listed)),
         )
-        rows = zip(table["Student"], edited["Hide"], table["Hide"], strict=True)
-        changed = {number: bool(flag) for number, flag, before in rows if bool(flag) != before}
-        if changed:
-            store.hide_names(code, key, changed)
-            st.rerun()
         st.caption("A hidden nickname is shown as 'Student' and a number everywhere.")

@@ -402,6 +402,38 @@ class LoseOneDrawing(RoutedStream):
         self.done = self.seen and msg.WhichOneof("type") == "script_finished"
 
 
+def test_a_hide_tick_is_kept_when_a_student_joined_since_the_table_was_drawn(browser, tmp_path):
+    # The students table is drawn with the page, not with the dashboard's polls: a student who
+    # joins later is not in it until the page is drawn again. A tick made before then used to
+    # be dropped, as the table drawn with one more row is a new widget.
+    database = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    with servers(database, 1) as (url,):
+        teacher, code = start_class(browser, url)
+        key = re.search(r"teacher=([\w-]+)", teacher.url).group(1)
+        store = ClassStore(database)
+        for name in ("Ada", "Bob"):
+            store.join(code, name)
+        teacher.reload()  # the table now shows Ada and Bob
+        wait_for_app(teacher)
+        teacher.get_by_text("Students and nicknames").click()
+        grid = teacher.locator('[data-testid="stDataFrame"]')
+        grid.wait_for(timeout=WAIT)
+        store.join(code, "Cy")
+        teacher.wait_for_selector('text="Joined: Ada, Bob, Cy"', timeout=WAIT)  # the dashboard
+        box = grid.bounding_box()
+        teacher.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # Ada's first cell
+        teacher.keyboard.press("ArrowRight")
+        teacher.keyboard.press("ArrowRight")  # her "Hide" cell
+        teacher.keyboard.press(" ")  # once: no second try
+        teacher.wait_for_selector('text="Joined: Student 1, Bob, Cy"', timeout=WAIT)
+        assert [s.hidden for s in store.students(code, key)] == [True, False, False]
+        # The table drawn again has all three, Ada's tick kept.
+        rows = grid.locator("[aria-rowcount]").first
+        expect(rows).to_have_attribute("aria-rowcount", "4", timeout=WAIT)  # and the header
+        assert_no_exception(teacher)
+        screenshot(teacher, "class_hide_tick_after_a_join", full_page=False)
+
+
 def test_a_lost_drawing_of_an_answer_is_made_again(browser, tmp_path):
     """The phone shows the acknowledgement even when the tap's own redraw never arrives."""
     with room_on_one_server(tmp_path) as (url, store, code, key):
