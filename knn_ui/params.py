@@ -76,8 +76,6 @@ class Param:
         Allowed values of a choice (engine names) or of a select slider.
     labels : mapping, optional
         The text of each option; for a choice it is also what a link holds (``data=Moons``).
-    shared : bool
-        Whether pages share its value (data set, k, metric, weights, query, ...).
     fmt : str, optional
         Number format of the widget.
     """
@@ -93,7 +91,6 @@ class Param:
     step: float | None = None
     options: tuple = ()
     labels: Mapping[Any, str] | None = None
-    shared: bool = True
     fmt: str | None = None
 
     # -- links ----------------------------------------------------------------------------
@@ -273,129 +270,126 @@ _TABLE_ROWS = (
     ),
     # -- Step by step, Choosing k, Quiz ----------------------------------------------------
     Param(
-        "step", "Step", "int", 1, "slider", low=1, high=20, step=1, shared=False,
+        "step", "Step", "int", 1, "slider", low=1, high=20, step=1,
         help="Walk through the algorithm one stage at a time (keyboard: ← and →).",
     ),
     Param(
         "tutorial", "Walk through tutorial 1's function or tutorial 2's class", "choice",
         "function", "segmented", options=tuple(TUTORIAL_LABELS), labels=TUTORIAL_LABELS,
-        shared=False,
         help="The same stages, in tutorial 1's knn() function or in tutorial 2's KNN class "
         "(get_distance, get_neighbors, predict).",
     ),
     Param(
-        "tp", "Held-out point", "int", 1, "slider", low=1, high=MAX_POINTS, step=1, shared=False,
+        "tp", "Held-out point", "int", 1, "slider", low=1, high=MAX_POINTS, step=1,
         help="Which held-out point is being classified; the ones before it are done.",
     ),
     Param(
         "test_ratio", "Test part", "float", 0.3, "slider", low=0.1, high=0.5, step=0.05,
-        fmt="%.2f", shared=False,
+        fmt="%.2f",
         help="The fraction of the points hidden from the model and used only to measure it.",
     ),
     Param(
         "split_seed", "Split seed", "int", 0, "number", low=0, high=1_000_000, step=1,
-        shared=False, help="Which points are hidden: another seed hides other points (same data).",
+        help="Which points are hidden: another seed hides other points (same data).",
     ),
     Param(
         "question", "Question number", "int", 1, "number", low=1, high=100_000, step=1,
-        shared=False,
         help="Every number is a different question on the same data. Share the link and "
         "everyone gets the same question.",
     ),
     # -- The tutorial's experiment (defaults: exactly the tutorial's) ------------------------
     Param(
         "e_mu0", "mu, label 0", "float", TUTORIAL["mu0"], "number", low=-20.0, high=20.0,
-        step=0.5, shared=False, help="Mean of every feature of the label-0 rows (the tutorial: 1).",
+        step=0.5, help="Mean of every feature of the label-0 rows (the tutorial: 1).",
     ),
     Param(
         "e_n0", "rows, label 0", "int", TUTORIAL["n0"], "number", low=1, high=EXPERIMENT_ROWS,
-        step=1, shared=False, help="How many label-0 rows gen_data draws (the tutorial: 30).",
+        step=1, help="How many label-0 rows gen_data draws (the tutorial: 30).",
     ),
     Param(
         "e_mu1", "mu, label 1", "float", TUTORIAL["mu1"], "number", low=-20.0, high=20.0,
-        step=0.5, shared=False, help="Mean of every feature of the label-1 rows (the tutorial: 5).",
+        step=0.5, help="Mean of every feature of the label-1 rows (the tutorial: 5).",
     ),
     Param(
         "e_n1", "rows, label 1", "int", TUTORIAL["n1"], "number", low=1, high=EXPERIMENT_ROWS,
-        step=1, shared=False, help="How many label-1 rows gen_data draws (the tutorial: 20).",
+        step=1, help="How many label-1 rows gen_data draws (the tutorial: 20).",
     ),
     Param(
         "e_sigma", "sigma (spread of every feature)", "float", TUTORIAL["sigma"], "slider",
-        low=0.0, high=10.0, step=0.5, shared=False,
+        low=0.0, high=10.0, step=0.5,
         help="Standard deviation of every feature in both groups (the tutorial: 3).",
     ),
     Param(
         "e_d", "Number of features", "int", TUTORIAL["n_features"], "slider", low=2,
-        high=EXPERIMENT_FEATURES, step=1, shared=False,
+        high=EXPERIMENT_FEATURES, step=1,
         help="Columns of every row (the tutorial: 10). The new rows get the same number.",
     ),
     Param(
         "e_k", "num_neighbors (k)", "int", TUTORIAL["k"], "select_slider",
-        options=tuple(range(1, 2 * EXPERIMENT_ROWS + 1)), shared=False,
+        options=tuple(range(1, 2 * EXPERIMENT_ROWS + 1)),
         help="KNN(num_neighbors=...): how many neighbours' labels are averaged (the tutorial: 5).",
     ),
     Param(
-        "e_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1, shared=False,
+        "e_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1,
         help="The tutorial draws fresh random numbers each run; here a seed makes them "
         "repeatable, so a shared link shows the same data.",
     ),
     # -- Searching fast ---------------------------------------------------------------------
     Param(
-        "sstep", "Step of the search", "int", 1, "slider", low=1, step=1, shared=False,
+        "sstep", "Step of the search", "int", 1, "slider", low=1, step=1,
         help="Walk through the search one step at a time (keyboard: ← and →).",
     ),
     Param(
-        "zoom", "Zoom in on the search", "bool", True, "toggle", shared=False,
+        "zoom", "Zoom in on the search", "bool", True, "toggle",
         help="Show the part of the plot the search worked in: the query, every point it "
         "measured and the reach of the k-th neighbour. Off: the whole data set.",
     ),
     Param(
         "depth", "Levels of splits drawn", "int", DEFAULT_DRAWN_DEPTH, "slider", low=0,
-        high=MAX_DRAWN_DEPTH, step=1, shared=False,
+        high=MAX_DRAWN_DEPTH, step=1,
         help="The plot draws the splits of the tree's top levels; labels name the axis and "
         "value of the top ones.",
     ),
     Param(
-        "budget", "Budget: leaves to visit", "int", 1, "slider", low=1, step=1, shared=False,
+        "budget", "Budget: leaves to visit", "int", 1, "slider", low=1, step=1,
         help="Stop the search after this many leaves and keep the best k found so far.",
     ),
     # -- Distances and scaling ------------------------------------------------------------
     Param(
         "d_k", "k (number of neighbours)", "int", 5, "slider", low=1, high=MAX_K, step=1,
-        help="How many nearest points each metric picks.", shared=False,
+        help="How many nearest points each metric picks.",
     ),
     Param(
         "d_stretch", "Stretch x₁ by", "int", 1, "select_slider", options=STRETCHES,
-        labels={f: f"{f}x" for f in STRETCHES}, shared=False,
+        labels={f: f"{f}x" for f in STRETCHES},
         help="Multiply every x₁ by this factor, as if x₁ were measured in smaller units "
         "(metres -> centimetres is 100×). The points do not move; only the numbers change.",
     ),
     Param(
-        "d_std", "Standardise (z-score) first", "bool", False, "toggle", shared=False,
+        "d_std", "Standardise (z-score) first", "bool", False, "toggle",
         help="Before measuring distances, rescale each feature to mean 0 and standard "
         "deviation 1: (value - mean) / standard deviation.",
     ),
     # -- Regression ---------------------------------------------------------------------------
     Param(
-        "r_n", "Number of points", "int", 40, "slider", low=5, high=300, step=5, shared=False
+        "r_n", "Number of points", "int", 40, "slider", low=5, high=300, step=5
     ),
     Param(
-        "r_noise", "Noise", "float", 0.3, "slider", low=0.0, high=1.0, step=0.05, shared=False,
+        "r_noise", "Noise", "float", 0.3, "slider", low=0.0, high=1.0, step=0.05,
         help="Standard deviation of the random noise added to sin(x).",
     ),
     Param(
-        "r_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1, shared=False,
+        "r_seed", "Seed", "int", 0, "number", low=0, high=1_000_000, step=1,
         help="The same seed always draws the same points, so a shared link shows the same data.",
     ),
     Param(
         "r_k", "k (number of neighbours)", "int", 5, "slider", low=1, high=MAX_K, step=1,
-        shared=False,
         help="How many of the nearest points are averaged. k = 1 copies the nearest point; "
         "a large k averages over far-away points too.",
     ),
     Param(
         "r_x", "Query x", "float", 2.0, "number", low=-0.3, high=6.6, step=0.1, fmt="%.2f",
-        shared=False, help="Type a value, or click on either plot.",
+        help="Type a value, or click on either plot.",
     ),
     Param(
         "present", "Presenter mode", "bool", False, "toggle",
