@@ -42,7 +42,7 @@ Each copy opens with V8's explicit compile hint (:data:`COMPILE_HINT`), which as
 (136 and later; other browsers read a comment) to compile every function of the file on a
 background thread while it downloads. Without it, running plotly.js compiles each function
 on the main thread when it is first called, which is most of them: the main thread's task
-took 1.15 s, with the hint 0.65 s (headless Chromium, plotly.js alone); on the
+took 1.15 s, with the hint 0.65 s (headless Chromium, the full bundle alone); on the
 Playground's first load, from the script tag to the plot drawn took 1.72 s, with the hint
 1.55 s (medians of 6 loads side by side, load average 2.5-3 on 2 cores; the gain shrinks
 on a busier machine, where the extra compiling competes for the cores). The price is

@@ -548,10 +548,9 @@ def step_shapes(X, search: TreeSearch, index: int, *, metric: str, x_range, y_ra
             name="query",
         )
     )
-    # The counter, inside the plot area along its top edge (in data units, so it stays on
-    # the plot when a narrow screen shrinks the plot area), so every screen shows it with the
-    # plot; a shape, so a step still redraws the shapes alone.
-    # Above the plot area, in its top margin: inside it, the counter hid the points under it.
+    # The counter, just above the plot area (in its top margin, placed by the area's own
+    # domain, so every screen shows it with the plot): inside the area it hid the points
+    # under it. A shape, so a step still redraws the shapes alone.
     shapes.append(
         dict(
             type="rect",
